@@ -1,0 +1,33 @@
+# The course's commands. `make lab` to learn, `make test` to check everything.
+SHELL := /bin/bash
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install lab test release lessons clean
+
+install: $(INSTALLED)
+
+# Creates the venv when missing and installs the course into it (editable), once:
+# the stamp file makes a second run install nothing until pyproject.toml changes.
+$(INSTALLED): pyproject.toml
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+lab: $(INSTALLED)
+	$(VENV)/bin/jupyter lab notebooks/00-start-here.ipynb
+
+test: $(INSTALLED)
+	$(PYTHON) -m pytest
+
+# Regenerates release/ (the student versions) from source/ with nbgrader.
+release: $(INSTALLED)
+	$(PYTHON) -m instructor.release
+
+# Re-executes the lessons in place so they are committed with their outputs.
+lessons: $(INSTALLED)
+	$(PYTHON) -m instructor.lessons
+
+clean:
+	rm -rf $(VENV) .pytest_cache submitted autograded feedback gradebook.db

@@ -1,0 +1,51 @@
+"""Input checks shared by the public helpers.
+
+Each raises a ValueError that says what was wrong and what is expected, so a
+student who passes the wrong thing learns how to fix it.
+"""
+
+import numpy as np
+import torch
+
+
+def as_array(x, name: str, *, ndims: tuple[int, ...] = (2,), floating: bool = False) -> np.ndarray:
+    """Return ``x`` as a float NumPy array after checking its type, dtype and shape.
+
+    ``floating=True`` rejects integer arrays (images must be floats in [0, 1]);
+    otherwise any real numbers are accepted (kernels are often written as ints).
+    """
+    if isinstance(x, torch.Tensor):
+        x = x.detach().cpu().numpy()
+    if not isinstance(x, np.ndarray):
+        raise ValueError(
+            f"{name} must be a NumPy array or a torch tensor, got {type(x).__name__}; "
+            f"wrap it with np.asarray(...)."
+        )
+    real = np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)
+    if not real:
+        raise ValueError(
+            f"{name} must hold real numbers, got dtype {x.dtype}; "
+            f"convert it with .astype(np.float32)."
+        )
+    if floating and not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(
+            f"{name} has dtype {x.dtype}, but images here are floats in [0, 1]; "
+            f"convert it with x.astype(np.float32) / 255 (or helpers.images.load_photo)."
+        )
+    if x.ndim not in ndims:
+        expected = " or ".join(f"{n}-D" for n in ndims)
+        raise ValueError(f"{name} must be {expected}, got {x.ndim}-D with shape {x.shape}.")
+    if x.size == 0:
+        raise ValueError(f"{name} is empty (shape {x.shape}); it needs at least one value.")
+    if not np.isfinite(x).all():
+        raise ValueError(f"{name} holds NaN or infinite values; replace them before plotting.")
+    return x.astype(np.float64 if x.dtype == np.float64 else np.float32, copy=False)
+
+
+def check_fits(image: np.ndarray, kernel: np.ndarray) -> None:
+    """Raise if the kernel cannot be placed inside the image even once."""
+    if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
+        raise ValueError(
+            f"the kernel {kernel.shape} is larger than the image {image.shape[:2]}: "
+            f"a valid (unpadded) window must fit inside the image; use a smaller kernel."
+        )

@@ -1,0 +1,136 @@
+"""Drawing for lessons: images, kernels with their numbers, feature maps, grids.
+
+Every function draws into ``ax`` when given one (so panels compose into a grid)
+or into a new figure, gives the panel a title and labelled axes, and returns the
+axes. Colour maps are colour-blind safe: cividis for images and the diverging
+RdBu (blue negative, red positive, white zero) for kernels and feature maps.
+Introduced in 01-convolution-by-hand.
+"""
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from helpers._validation import as_array
+
+__all__ = ["DIVERGING", "show_image", "show_kernel", "show_feature_map", "show_grid"]
+
+DIVERGING = "RdBu_r"
+PANEL_KINDS = ("image", "kernel", "feature_map")
+
+
+def show_image(image, title: str, *, ax=None, numbers: bool = False):
+    """Draw an (H, W) grayscale or (H, W, 3) colour image with values in [0, 1].
+
+    ``numbers=True`` writes each pixel's value in its cell (for small images).
+    """
+    image = as_array(image, "image", ndims=(2, 3), floating=True)
+    if image.ndim == 3 and image.shape[2] != 3:
+        raise ValueError(f"a colour image needs 3 channels last (H, W, 3), got shape {image.shape}.")
+    ax = _axes(ax)
+    shown = ax.imshow(np.clip(image, 0, 1), cmap="gray", vmin=0, vmax=1)
+    _label(ax, title)
+    if numbers:
+        write_numbers(ax, shown, image if image.ndim == 2 else image.mean(axis=2))
+    return ax
+
+
+def show_kernel(kernel, title: str, *, ax=None, decimals: int = 2):
+    """Draw a 2-D kernel as coloured cells with its numbers written in them."""
+    kernel = as_array(kernel, "kernel")
+    ax = _axes(ax)
+    shown = ax.imshow(kernel, cmap=DIVERGING, **_symmetric_limits(kernel))
+    _label(ax, title)
+    write_numbers(ax, shown, kernel, decimals=decimals)
+    return ax
+
+
+def show_feature_map(feature_map, title: str, *, ax=None, colorbar: bool = True):
+    """Draw a 2-D feature map with a diverging colour map centred on zero."""
+    feature_map = as_array(feature_map, "feature_map")
+    ax = _axes(ax)
+    shown = ax.imshow(feature_map, cmap=DIVERGING, **_symmetric_limits(feature_map))
+    _label(ax, title)
+    if colorbar:
+        ax.figure.colorbar(shown, ax=ax, shrink=0.8, label="response")
+    return ax
+
+
+def show_grid(arrays, titles, *, kinds="image", ncols: int | None = None, suptitle: str | None = None):
+    """Draw arrays side by side, one titled panel each; return the figure.
+
+    ``kinds`` is one of "image", "kernel", "feature_map", or a list with one
+    kind per panel.
+    """
+    arrays, titles = list(arrays), list(titles)
+    if not arrays or len(arrays) != len(titles):
+        raise ValueError(
+            f"show_grid needs one title per array, got {len(arrays)} arrays and {len(titles)} titles."
+        )
+    kinds = [kinds] * len(arrays) if isinstance(kinds, str) else list(kinds)
+    if len(kinds) != len(arrays) or any(kind not in PANEL_KINDS for kind in kinds):
+        raise ValueError(f"kinds must be one of {PANEL_KINDS} or a list of them, one per array; got {kinds!r}.")
+    ncols = ncols or len(arrays)
+    if not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive int, got {ncols!r}.")
+    nrows = math.ceil(len(arrays) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.2 * nrows), squeeze=False)
+    draw = {"image": show_image, "kernel": show_kernel, "feature_map": show_feature_map}
+    for ax, array, title, kind in zip(axes.flat, arrays, titles, kinds):
+        draw[kind](array, title, ax=ax)
+    for ax in axes.flat[len(arrays):]:
+        ax.set_visible(False)
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
+
+
+def write_numbers(ax, shown, values: np.ndarray, *, decimals: int = 2) -> list:
+    """Write each value in its cell, in black or white for contrast; return the texts.
+
+    The widgets update these texts in place (``set_text``) as a slider moves.
+    """
+    texts = []
+    for row, col in np.ndindex(values.shape):
+        texts.append(ax.text(col, row, "", ha="center", va="center", fontsize="small"))
+    update_numbers(texts, shown, values, decimals=decimals)
+    return texts
+
+
+def update_numbers(texts: list, shown, values: np.ndarray, *, decimals: int = 2) -> None:
+    """Rewrite the texts made by :func:`write_numbers`; NaN cells stay blank."""
+    for text, value in zip(texts, values.flat):
+        if np.isnan(value):
+            text.set_text("")
+            continue
+        red, green, blue, _ = shown.cmap(shown.norm(value))
+        text.set_color("white" if 0.299 * red + 0.587 * green + 0.114 * blue < 0.5 else "black")
+        text.set_text(format_number(value, decimals))
+
+
+def format_number(value: float, decimals: int = 2) -> str:
+    """Round for display and drop trailing zeros: 0.50 -> "0.5", -0.00 -> "0"."""
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _symmetric_limits(values: np.ndarray) -> dict:
+    bound = float(np.nanmax(np.abs(values))) or 1.0
+    return {"vmin": -bound, "vmax": bound}
+
+
+def _axes(ax):
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
+    return ax
+
+
+def _label(ax, title: str) -> None:
+    if not isinstance(title, str) or not title:
+        raise ValueError(f"every panel needs a title (a non-empty str), got {title!r}.")
+    ax.set_title(title)
+    ax.set_xlabel("column j")
+    ax.set_ylabel("row i")

@@ -1,0 +1,42 @@
+"""Generate release/, the student versions of source/, with nbgrader.
+
+    python -m instructor.release
+
+nbgrader runs in a temporary copy of the course, so the repository gets no
+gradebook.db (which would hold the hidden tests) and release/ is rebuilt whole.
+"""
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from instructor import ROOT
+
+
+def assignments(root: Path = ROOT) -> list[str]:
+    """The assignment names: one folder per assignment under source/."""
+    return sorted(path.name for path in (root / "source").iterdir() if path.is_dir())
+
+
+def build_release(destination: Path) -> None:
+    """Generate every assignment from source/ and put the result at ``destination``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        course = Path(tmp)
+        shutil.copytree(ROOT / "source", course / "source")
+        shutil.copy(ROOT / "nbgrader_config.py", course)
+        for assignment in assignments():
+            result = subprocess.run(
+                [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+                cwd=course, capture_output=True, text=True,
+            )
+            if result.returncode != 0:
+                raise RuntimeError(f"nbgrader could not generate {assignment}:\n{result.stdout}{result.stderr}")
+        shutil.rmtree(destination, ignore_errors=True)
+        shutil.copytree(course / "release", destination)
+
+
+if __name__ == "__main__":
+    build_release(ROOT / "release")
+    print(f"release/ regenerated: {', '.join(assignments())}")
