@@ -1,5 +1,23 @@
 """Instructor tooling: building releases, executing lessons. Students never need it."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run ``nbgrader <args>`` in the course directory ``cwd`` with this Python.
+
+    nbgrader calls the ``alembic`` command of its own environment, so that
+    environment's bin folder goes first on PATH. Raises RuntimeError with
+    nbgrader's log when it fails.
+    """
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result

@@ -7,12 +7,10 @@ gradebook.db (which would hold the hidden tests) and release/ is rebuilt whole.
 """
 
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from instructor import ROOT
+from instructor import ROOT, run_nbgrader
 
 
 def assignments(root: Path = ROOT) -> list[str]:
@@ -27,12 +25,7 @@ def build_release(destination: Path) -> None:
         shutil.copytree(ROOT / "source", course / "source")
         shutil.copy(ROOT / "nbgrader_config.py", course)
         for assignment in assignments():
-            result = subprocess.run(
-                [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
-                cwd=course, capture_output=True, text=True,
-            )
-            if result.returncode != 0:
-                raise RuntimeError(f"nbgrader could not generate {assignment}:\n{result.stdout}{result.stderr}")
+            run_nbgrader("generate_assignment", assignment, "--force", cwd=course)
         shutil.rmtree(destination, ignore_errors=True)
         shutil.copytree(course / "release", destination)
 
