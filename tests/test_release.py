@@ -1,0 +1,68 @@
+"""Is release/ exactly what nbgrader makes from source/, and does it leak nothing?"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from instructor import ROOT
+from instructor.release import assignments, build_release
+
+MARKERS = ("begin solution", "end solution", "begin hidden tests", "end hidden tests")
+REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+
+
+def notebooks(folder: Path) -> dict[str, nbformat.NotebookNode]:
+    return {str(path.relative_to(folder)): nbformat.read(path, as_version=4)
+            for path in sorted(folder.rglob("*.ipynb"))}
+
+
+def secret_lines(assignment: str) -> set[str]:
+    """Distinctive lines of the solutions and hidden tests of one assignment.
+
+    Distinctive: at least 12 characters once stripped, and nowhere in the source
+    outside the solution and hidden-test regions (a shared line such as
+    ``return result`` proves nothing).
+    """
+    secret, public = set(), set()
+    for notebook in notebooks(ROOT / "source" / assignment).values():
+        for cell in notebook.cells:
+            for _, region in REGION.findall(cell.source):
+                secret |= {line.strip() for line in region.splitlines()}
+            public |= {line.strip() for line in REGION.sub("", cell.source).splitlines()}
+    return {line for line in secret - public if len(line) >= 12}
+
+
+def test_release_matches_a_fresh_generation(tmp_path):
+    """Is the committed release/ identical to what nbgrader generates from source/ now?"""
+    build_release(tmp_path / "release")
+    fresh, committed = notebooks(tmp_path / "release"), notebooks(ROOT / "release")
+    assert fresh.keys() == committed.keys(), "run `make release` and commit release/"
+    for name in fresh:
+        assert fresh[name] == committed[name], f"{name} is stale: run `make release` and commit it"
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_release_has_no_markers(assignment):
+    """Does release/ hold no solution or hidden-test marker, in any letter case?"""
+    for path in (ROOT / "release" / assignment).rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8").lower()
+            assert not [marker for marker in MARKERS if marker in text], path
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_release_has_no_solution_or_hidden_test_lines(assignment):
+    """Does no distinctive line of a solution or a hidden test reach release/?"""
+    secret = secret_lines(assignment)
+    assert len(secret) >= 10, f"too few distinctive lines to make this test meaningful: {secret}"
+    released = {line.strip()
+                for notebook in notebooks(ROOT / "release" / assignment).values()
+                for cell in notebook.cells for line in cell.source.splitlines()}
+    assert not secret & released, f"leaked into release/: {sorted(secret & released)}"
+
+
+def test_every_assignment_is_released():
+    """Does release/ hold one folder for every assignment in source/, and nothing else?"""
+    assert sorted(path.name for path in (ROOT / "release").iterdir()) == assignments()
