@@ -120,6 +120,8 @@ def _describe(actual) -> str:
 
 
 def _short(value) -> str:
+    if isinstance(value, np.generic):  # np.int64(4) would print as "np.int64(4)"
+        value = value.item()
     text = np.array2string(value, precision=4) if isinstance(value, np.ndarray) else repr(value)
     if isinstance(value, (float, np.floating)):
         text = f"{float(value):.6g}"

@@ -40,7 +40,7 @@ def load_photo(name: str, *, gray: bool = False, size: int | tuple[int, int] | N
     ``gray=True`` converts a colour photo to luminance. ``size`` resizes to
     ``size`` x ``size`` (an int) or to (height, width), with anti-aliasing.
     """
-    if name not in PHOTOS:
+    if not isinstance(name, str) or name not in PHOTOS:
         raise ValueError(f"unknown photo {name!r}; choose one of: {', '.join(PHOTOS)}.")
     photo = PHOTOS[name]()
     photo = photo.astype(np.float32) / np.float32(np.iinfo(photo.dtype).max)

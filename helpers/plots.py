@@ -39,6 +39,8 @@ def show_image(image, title: str, *, ax=None, numbers: bool = False):
 def show_kernel(kernel, title: str, *, ax=None, decimals: int = 2):
     """Draw a 2-D kernel as coloured cells with its numbers written in them."""
     kernel = as_array(kernel, "kernel")
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
+        raise ValueError(f"decimals must be a non-negative int, got {decimals!r}; try decimals=2.")
     ax = _axes(ax)
     shown = ax.imshow(kernel, cmap=DIVERGING, **_symmetric_limits(kernel))
     _label(ax, title)
@@ -63,6 +65,8 @@ def show_grid(arrays, titles, *, kinds="image", ncols: int | None = None, suptit
     ``kinds`` is one of "image", "kernel", "feature_map", or a list with one
     kind per panel.
     """
+    if titles is None or isinstance(titles, str):
+        raise ValueError(f"show_grid needs a list of titles, one per array, got {titles!r}.")
     arrays, titles = list(arrays), list(titles)
     if not arrays or len(arrays) != len(titles):
         raise ValueError(
@@ -71,8 +75,8 @@ def show_grid(arrays, titles, *, kinds="image", ncols: int | None = None, suptit
     kinds = [kinds] * len(arrays) if isinstance(kinds, str) else list(kinds)
     if len(kinds) != len(arrays) or any(kind not in PANEL_KINDS for kind in kinds):
         raise ValueError(f"kinds must be one of {PANEL_KINDS} or a list of them, one per array; got {kinds!r}.")
-    ncols = ncols or len(arrays)
-    if not isinstance(ncols, int) or ncols < 1:
+    ncols = len(arrays) if ncols is None else ncols
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
         raise ValueError(f"ncols must be a positive int, got {ncols!r}.")
     nrows = math.ceil(len(arrays) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.2 * nrows), squeeze=False)
