@@ -1,4 +1,4 @@
-"""nbgrader settings for the course; nbgrader reads this file from the working directory."""
+"""nbgrader settings for the course; nbgrader reads this file from its working dir."""
 
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
 

@@ -1,6 +1,6 @@
 """Helpers for the CNN Building Blocks course, one module per concern.
 
-- ``helpers.images``: real photos bundled with scikit-image, as float arrays and tensors.
+- ``helpers.images``: real photos bundled with scikit-image, as arrays and tensors.
 - ``helpers.plots``: images, kernels with their numbers, feature maps, grids of panels.
 - ``helpers.widgets``: interactive widgets, each a thin wrapper over a plain function.
 - ``helpers.checks``: friendly checks for exercises (type, then shape, then values).
@@ -38,7 +38,9 @@ def setup(seed: int = 0) -> None:
     Introduced in 01-convolution-by-hand.
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}; try setup(0).")
+        raise ValueError(
+            f"seed must be a non-negative int, got {seed!r}; try setup(0)."
+        )
     # cuBLAS needs this for deterministic results on a GPU; harmless on a CPU.
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     random.seed(seed)

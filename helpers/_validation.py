@@ -8,7 +8,9 @@ import numpy as np
 import torch
 
 
-def as_array(x, name: str, *, ndims: tuple[int, ...] = (2,), floating: bool = False) -> np.ndarray:
+def as_array(
+    x, name: str, *, ndims: tuple[int, ...] = (2,), floating: bool = False
+) -> np.ndarray:
     """Return ``x`` as a float NumPy array after checking its type, dtype and shape.
 
     ``floating=True`` rejects integer arrays (images must be floats in [0, 1]);
@@ -30,15 +32,22 @@ def as_array(x, name: str, *, ndims: tuple[int, ...] = (2,), floating: bool = Fa
     if floating and not np.issubdtype(x.dtype, np.floating):
         raise ValueError(
             f"{name} has dtype {x.dtype}, but images here are floats in [0, 1]; "
-            f"convert it with x.astype(np.float32) / 255 (or helpers.images.load_photo)."
+            f"convert it with x.astype(np.float32) / 255 "
+            f"(or use helpers.images.load_photo)."
         )
     if x.ndim not in ndims:
         expected = " or ".join(f"{n}-D" for n in ndims)
-        raise ValueError(f"{name} must be {expected}, got {x.ndim}-D with shape {x.shape}.")
+        raise ValueError(
+            f"{name} must be {expected}, got {x.ndim}-D with shape {x.shape}."
+        )
     if x.size == 0:
-        raise ValueError(f"{name} is empty (shape {x.shape}); it needs at least one value.")
+        raise ValueError(
+            f"{name} is empty (shape {x.shape}); it needs at least one value."
+        )
     if not np.isfinite(x).all():
-        raise ValueError(f"{name} holds NaN or infinite values; replace them before plotting.")
+        raise ValueError(
+            f"{name} holds NaN or infinite values; replace them before plotting."
+        )
     return x.astype(np.float64 if x.dtype == np.float64 else np.float32, copy=False)
 
 
@@ -47,5 +56,6 @@ def check_fits(image: np.ndarray, kernel: np.ndarray) -> None:
     if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
         raise ValueError(
             f"the kernel {kernel.shape} is larger than the image {image.shape[:2]}: "
-            f"a valid (unpadded) window must fit inside the image; use a smaller kernel."
+            f"a valid (unpadded) window must fit inside the image; "
+            f"use a smaller kernel."
         )

@@ -19,12 +19,29 @@ import torch
 __all__ = ["check_number", "check_shape", "check_array"]
 
 
-def check_number(actual, expected: float, name: str, *, mistakes: dict | None = None, tol: float = 1e-6) -> None:
+def check_number(
+    actual,
+    expected: float,
+    name: str,
+    *,
+    mistakes: dict | None = None,
+    tol: float = 1e-6,
+) -> None:
     """Check that ``actual`` is a real number close to ``expected``."""
     if isinstance(actual, torch.Tensor) and actual.numel() == 1:
-        _fail(name, "a Python number", f"a one-element tensor ({actual!r})", "call .item() on it")
+        _fail(
+            name,
+            "a Python number",
+            f"a one-element tensor ({actual!r})",
+            "call .item() on it",
+        )
     if isinstance(actual, np.ndarray) and actual.size == 1:
-        _fail(name, "a Python number", f"a one-element array ({actual!r})", "call .item() on it")
+        _fail(
+            name,
+            "a Python number",
+            f"a one-element array ({actual!r})",
+            "call .item() on it",
+        )
     if isinstance(actual, bool) or not isinstance(actual, numbers.Real):
         _fail(name, "a number", _describe(actual), _missing_return(actual))
     value = float(actual)
@@ -33,50 +50,96 @@ def check_number(actual, expected: float, name: str, *, mistakes: dict | None = 
     for description, wrong in (mistakes or {}).items():
         if abs(value - float(wrong)) <= tol * max(1.0, abs(float(wrong))):
             _fail(name, _short(expected), _short(value), description)
-    _fail(name, _short(expected), _short(value), "recompute it step by step and compare")
+    _fail(
+        name, _short(expected), _short(value), "recompute it step by step and compare"
+    )
 
 
-def check_shape(actual, expected: tuple[int, ...], name: str, *, mistakes: dict | None = None) -> None:
-    """Check that ``actual`` is a tuple of ints equal to ``expected`` (e.g. an output shape)."""
+def check_shape(
+    actual, expected: tuple[int, ...], name: str, *, mistakes: dict | None = None
+) -> None:
+    """Check that ``actual`` is a tuple of ints equal to ``expected`` (a shape)."""
     if isinstance(actual, (torch.Size, list)):
         actual = tuple(actual)
     if not isinstance(actual, tuple) or not all(_is_int(n) for n in actual):
-        _fail(name, f"a tuple of ints like {expected}", _describe(actual), _missing_return(actual))
+        _fail(
+            name,
+            f"a tuple of ints like {expected}",
+            _describe(actual),
+            _missing_return(actual),
+        )
     actual = tuple(int(n) for n in actual)
     if actual == tuple(expected):
         return
     _fail(name, expected, actual, _shape_mistake(actual, tuple(expected), mistakes))
 
 
-def check_array(actual, expected, name: str, *, mistakes: dict | None = None, atol: float = 1e-5) -> None:
-    """Check that ``actual`` is a float NumPy array with the shape and values of ``expected``."""
+def check_array(
+    actual, expected, name: str, *, mistakes: dict | None = None, atol: float = 1e-5
+) -> None:
+    """Check that ``actual`` is a float array with the shape and values expected."""
     expected = _to_numpy(expected)
     if isinstance(actual, torch.Tensor):
-        _fail(name, "a NumPy array", f"a torch tensor {tuple(actual.shape)}",
-              "return a NumPy array: convert with tensor.numpy()")
+        _fail(
+            name,
+            "a NumPy array",
+            f"a torch tensor {tuple(actual.shape)}",
+            "return a NumPy array: convert with tensor.numpy()",
+        )
     if not isinstance(actual, np.ndarray):
         _fail(name, "a NumPy array", _describe(actual), _missing_return(actual))
-    actual = np.asarray(actual)  # a plain ndarray: a subclass cannot bend the comparisons
-    if np.issubdtype(expected.dtype, np.floating) and not np.issubdtype(actual.dtype, np.floating):
-        _fail(name, "an array of floats", f"an array of dtype {actual.dtype}",
-              "wrong dtype: create the output with np.zeros(shape) (float) rather than "
-              "np.zeros_like of an integer array or dtype=int, which would round every sum")
+    actual = np.asarray(
+        actual
+    )  # a plain ndarray: a subclass cannot bend the comparisons
+    if np.issubdtype(expected.dtype, np.floating) and not np.issubdtype(
+        actual.dtype, np.floating
+    ):
+        _fail(
+            name,
+            "an array of floats",
+            f"an array of dtype {actual.dtype}",
+            "wrong dtype: create the output with np.zeros(shape) (float) rather than "
+            "np.zeros_like of an integer array or dtype=int, which would round "
+            "every sum",
+        )
     if actual.shape != expected.shape:
-        _fail(name, f"shape {expected.shape}", f"shape {actual.shape}",
-              _shape_mistake(actual.shape, expected.shape, _shapes_of(mistakes)))
+        _fail(
+            name,
+            f"shape {expected.shape}",
+            f"shape {actual.shape}",
+            _shape_mistake(actual.shape, expected.shape, _shapes_of(mistakes)),
+        )
     if np.allclose(actual, expected, atol=atol, rtol=1e-5):
         return
     for description, wrong in (mistakes or {}).items():
         wrong = _to_numpy(wrong)
-        if wrong.shape == actual.shape and np.allclose(actual, wrong, atol=atol, rtol=1e-5):
-            _fail(name, "other values", "values that match a common mistake", description)
-    if actual.ndim == 2 and actual.shape[0] == actual.shape[1] and np.allclose(actual, expected.T, atol=atol):
-        _fail(name, "other values", "the transpose of the right answer",
-              "transposed axes: index arrays as [row, column], i.e. [i, j] with i going down")
+        if wrong.shape == actual.shape and np.allclose(
+            actual, wrong, atol=atol, rtol=1e-5
+        ):
+            _fail(
+                name, "other values", "values that match a common mistake", description
+            )
+    if (
+        actual.ndim == 2
+        and actual.shape[0] == actual.shape[1]
+        and np.allclose(actual, expected.T, atol=atol)
+    ):
+        _fail(
+            name,
+            "other values",
+            "the transpose of the right answer",
+            "transposed axes: index arrays as [row, column], i.e. [i, j] with i "
+            "going down",
+        )
     worst = np.unravel_index(np.argmax(np.abs(actual - expected)), actual.shape)
-    _fail(name, f"{_short(expected[worst])} at index {tuple(map(int, worst))}", _short(actual[worst]),
-          f"{int((~np.isclose(actual, expected, atol=atol)).sum())} of {actual.size} values differ; "
-          "check the indices of your loops and of the window")
+    _fail(
+        name,
+        f"{_short(expected[worst])} at index {tuple(map(int, worst))}",
+        _short(actual[worst]),
+        f"{int((~np.isclose(actual, expected, atol=atol)).sum())} of {actual.size} "
+        "values differ; "
+        "check the indices of your loops and of the window",
+    )
 
 
 def _shape_mistake(actual: tuple, expected: tuple, mistakes: dict | None) -> str:
@@ -87,16 +150,25 @@ def _shape_mistake(actual: tuple, expected: tuple, mistakes: dict | None) -> str
         return f"the result should have {len(expected)} dimensions, not {len(actual)}"
     differences = {a - e for a, e in zip(actual, expected)}
     if differences <= {-1, 0} and -1 in differences:
-        return "the window stopped one step early: the last position starts at index H - K, so loop over range(H - K + 1)"
+        return (
+            "the window stopped one step early: the last position starts at index "
+            "H - K, so loop over range(H - K + 1)"
+        )
     if differences <= {0, 1} and 1 in differences:
-        return "the window went one step too far: it must stay inside the image, so loop over range(H - K + 1)"
+        return (
+            "the window went one step too far: it must stay inside the image, so "
+            "loop over range(H - K + 1)"
+        )
     if tuple(actual) == tuple(reversed(expected)):
         return "transposed axes: shapes are (rows, columns), i.e. (height, width)"
     return "compare each dimension with the formula you used"
 
 
 def _shapes_of(mistakes: dict | None) -> dict:
-    return {description: _to_numpy(wrong).shape for description, wrong in (mistakes or {}).items()}
+    return {
+        description: _to_numpy(wrong).shape
+        for description, wrong in (mistakes or {}).items()
+    }
 
 
 def _to_numpy(x) -> np.ndarray:
@@ -122,7 +194,11 @@ def _describe(actual) -> str:
 def _short(value) -> str:
     if isinstance(value, np.generic):  # np.int64(4) would print as "np.int64(4)"
         value = value.item()
-    text = np.array2string(value, precision=4) if isinstance(value, np.ndarray) else repr(value)
+    text = (
+        np.array2string(value, precision=4)
+        if isinstance(value, np.ndarray)
+        else repr(value)
+    )
     if isinstance(value, (float, np.floating)):
         text = f"{float(value):.6g}"
     return text if len(text) <= 80 else text[:77] + "..."
@@ -130,4 +206,6 @@ def _short(value) -> str:
 
 def _fail(name: str, expected, got, hint: str):
     end = "" if hint.endswith(("?", ".")) else "."
-    raise AssertionError(f"{name}: expected {expected}, got {got}. Likely mistake: {hint}{end}")
+    raise AssertionError(
+        f"{name}: expected {expected}, got {got}. Likely mistake: {hint}{end}"
+    )

@@ -12,8 +12,17 @@ import torch
 __all__ = ["PACKAGES", "report"]
 
 # Distribution names whose versions the course cares about.
-PACKAGES = ("torch", "torchvision", "numpy", "matplotlib", "scikit-image", "ipywidgets",
-            "jupyterlab_widgets", "nbgrader", "tqdm")
+PACKAGES = (
+    "torch",
+    "torchvision",
+    "numpy",
+    "matplotlib",
+    "scikit-image",
+    "ipywidgets",
+    "jupyterlab_widgets",
+    "nbgrader",
+    "tqdm",
+)
 
 
 def report() -> dict[str, str]:
@@ -23,7 +32,9 @@ def report() -> dict[str, str]:
         try:
             found[package] = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:
-            found[package] = "MISSING: run `pip install cnn-building-blocks` or `make lab`"
+            found[package] = (
+                "MISSING: run `pip install cnn-building-blocks` or `make lab`"
+            )
     if torch.cuda.is_available():
         found["device"] = f"GPU: {torch.cuda.get_device_name(0)}"
     else:

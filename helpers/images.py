@@ -34,7 +34,9 @@ PHOTOS = {
 }
 
 
-def load_photo(name: str, *, gray: bool = False, size: int | tuple[int, int] | None = None) -> np.ndarray:
+def load_photo(
+    name: str, *, gray: bool = False, size: int | tuple[int, int] | None = None
+) -> np.ndarray:
     """Load a bundled photo as float32 in [0, 1], shape (H, W) or (H, W, 3).
 
     ``gray=True`` converts a colour photo to luminance. ``size`` resizes to
@@ -48,7 +50,9 @@ def load_photo(name: str, *, gray: bool = False, size: int | tuple[int, int] | N
         photo = color.rgb2gray(photo).astype(np.float32)
     if size is not None:
         height, width = _parse_size(size)
-        photo = transform.resize(photo, (height, width), anti_aliasing=True).astype(np.float32)
+        photo = transform.resize(photo, (height, width), anti_aliasing=True).astype(
+            np.float32
+        )
     return np.clip(photo, 0.0, 1.0)
 
 
@@ -57,7 +61,9 @@ def to_tensor(image) -> torch.Tensor:
     image = as_array(image, "image", ndims=(2, 3), floating=True)
     if image.ndim == 2:
         image = image[:, :, None]
-    return torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1), dtype=np.float32))[None]
+    # A copy, so editing the tensor in place never changes the student's image.
+    channels_first = np.array(image.transpose(2, 0, 1), dtype=np.float32, order="C")
+    return torch.from_numpy(channels_first)[None]
 
 
 def _parse_size(size) -> tuple[int, int]:
@@ -68,5 +74,8 @@ def _parse_size(size) -> tuple[int, int]:
         and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in pair)
     )
     if not ok:
-        raise ValueError(f"size must be a positive int or a (height, width) tuple of them, got {size!r}.")
+        raise ValueError(
+            "size must be a positive int or a (height, width) tuple of them, "
+            f"got {size!r}."
+        )
     return pair

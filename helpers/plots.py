@@ -27,8 +27,10 @@ def show_image(image, title: str, *, ax=None, numbers: bool = False):
     """
     image = as_array(image, "image", ndims=(2, 3), floating=True)
     if image.ndim == 3 and image.shape[2] != 3:
-        raise ValueError(f"a colour image needs 3 channels last (H, W, 3), got shape {image.shape}.")
-    ax = _axes(ax)
+        raise ValueError(
+            f"a colour image needs 3 channels last (H, W, 3), got shape {image.shape}."
+        )
+    ax = _axes(ax, title)
     shown = ax.imshow(np.clip(image, 0, 1), cmap="gray", vmin=0, vmax=1)
     _label(ax, title)
     if numbers:
@@ -40,8 +42,10 @@ def show_kernel(kernel, title: str, *, ax=None, decimals: int = 2):
     """Draw a 2-D kernel as coloured cells with its numbers written in them."""
     kernel = as_array(kernel, "kernel")
     if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
-        raise ValueError(f"decimals must be a non-negative int, got {decimals!r}; try decimals=2.")
-    ax = _axes(ax)
+        raise ValueError(
+            f"decimals must be a non-negative int, got {decimals!r}; try decimals=2."
+        )
+    ax = _axes(ax, title)
     shown = ax.imshow(kernel, cmap=DIVERGING, **_symmetric_limits(kernel))
     _label(ax, title)
     write_numbers(ax, shown, kernel, decimals=decimals)
@@ -51,7 +55,7 @@ def show_kernel(kernel, title: str, *, ax=None, decimals: int = 2):
 def show_feature_map(feature_map, title: str, *, ax=None, colorbar: bool = True):
     """Draw a 2-D feature map with a diverging colour map centred on zero."""
     feature_map = as_array(feature_map, "feature_map")
-    ax = _axes(ax)
+    ax = _axes(ax, title)
     shown = ax.imshow(feature_map, cmap=DIVERGING, **_symmetric_limits(feature_map))
     _label(ax, title)
     if colorbar:
@@ -59,31 +63,46 @@ def show_feature_map(feature_map, title: str, *, ax=None, colorbar: bool = True)
     return ax
 
 
-def show_grid(arrays, titles, *, kinds="image", ncols: int | None = None, suptitle: str | None = None):
+def show_grid(
+    arrays,
+    titles,
+    *,
+    kinds="image",
+    ncols: int | None = None,
+    suptitle: str | None = None,
+):
     """Draw arrays side by side, one titled panel each; return the figure.
 
     ``kinds`` is one of "image", "kernel", "feature_map", or a list with one
     kind per panel.
     """
     if titles is None or isinstance(titles, str):
-        raise ValueError(f"show_grid needs a list of titles, one per array, got {titles!r}.")
+        raise ValueError(
+            f"show_grid needs a list of titles, one per array, got {titles!r}."
+        )
     arrays, titles = list(arrays), list(titles)
     if not arrays or len(arrays) != len(titles):
         raise ValueError(
-            f"show_grid needs one title per array, got {len(arrays)} arrays and {len(titles)} titles."
+            f"show_grid needs one title per array, got {len(arrays)} arrays "
+            f"and {len(titles)} titles."
         )
     kinds = [kinds] * len(arrays) if isinstance(kinds, str) else list(kinds)
     if len(kinds) != len(arrays) or any(kind not in PANEL_KINDS for kind in kinds):
-        raise ValueError(f"kinds must be one of {PANEL_KINDS} or a list of them, one per array; got {kinds!r}.")
+        raise ValueError(
+            f"kinds must be one of {PANEL_KINDS} or a list of them, one per array; "
+            f"got {kinds!r}."
+        )
     ncols = len(arrays) if ncols is None else ncols
     if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
         raise ValueError(f"ncols must be a positive int, got {ncols!r}.")
     nrows = math.ceil(len(arrays) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.2 * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(3.2 * ncols, 3.2 * nrows), squeeze=False
+    )
     draw = {"image": show_image, "kernel": show_kernel, "feature_map": show_feature_map}
     for ax, array, title, kind in zip(axes.flat, arrays, titles, kinds):
         draw[kind](array, title, ax=ax)
-    for ax in axes.flat[len(arrays):]:
+    for ax in axes.flat[len(arrays) :]:
         ax.set_visible(False)
     if suptitle:
         fig.suptitle(suptitle)
@@ -102,14 +121,18 @@ def write_numbers(ax, shown, values: np.ndarray, *, decimals: int = 2) -> list:
     return texts
 
 
-def update_numbers(texts: list, shown, values: np.ndarray, *, decimals: int = 2) -> None:
+def update_numbers(
+    texts: list, shown, values: np.ndarray, *, decimals: int = 2
+) -> None:
     """Rewrite the texts made by :func:`write_numbers`; NaN cells stay blank."""
     for text, value in zip(texts, values.flat):
         if np.isnan(value):
             text.set_text("")
             continue
         red, green, blue, _ = shown.cmap(shown.norm(value))
-        text.set_color("white" if 0.299 * red + 0.587 * green + 0.114 * blue < 0.5 else "black")
+        text.set_color(
+            "white" if 0.299 * red + 0.587 * green + 0.114 * blue < 0.5 else "black"
+        )
         text.set_text(format_number(value, decimals))
 
 
@@ -126,15 +149,16 @@ def _symmetric_limits(values: np.ndarray) -> dict:
     return {"vmin": -bound, "vmax": bound}
 
 
-def _axes(ax):
+def _axes(ax, title: str):
+    """The axes to draw in (a new figure when None), once the title is known valid."""
+    if not isinstance(title, str) or not title:
+        raise ValueError(f"every panel needs a title (a non-empty str), got {title!r}.")
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
     return ax
 
 
 def _label(ax, title: str) -> None:
-    if not isinstance(title, str) or not title:
-        raise ValueError(f"every panel needs a title (a non-empty str), got {title!r}.")
     ax.set_title(title)
     ax.set_xlabel("column j")
     ax.set_ylabel("row i")

@@ -24,7 +24,10 @@ __all__ = ["WindowStep", "sliding_window_step", "sliding_window"]
 
 @dataclass(frozen=True)
 class WindowStep:
-    """What the sliding window shows at one step. Introduced in 01-convolution-by-hand."""
+    """What the sliding window shows at one step.
+
+    Introduced in 01-convolution-by-hand.
+    """
 
     row: int  # output row i, also the window's top row in the image
     col: int  # output column j, also the window's left column
@@ -43,15 +46,24 @@ def sliding_window_step(image, kernel, step: int) -> WindowStep:
     image = as_array(image, "image", floating=True)
     kernel = as_array(kernel, "kernel")
     check_fits(image, kernel)
-    full = F.conv2d(torch.tensor(image, dtype=torch.float64)[None, None],
-                    torch.tensor(kernel, dtype=torch.float64)[None, None])[0, 0].numpy()
+    full = F.conv2d(
+        torch.tensor(image, dtype=torch.float64)[None, None],
+        torch.tensor(kernel, dtype=torch.float64)[None, None],
+    )[0, 0].numpy()
     num_steps = full.size
-    if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or not 0 <= step < num_steps:
-        raise ValueError(f"step must be an int from 0 to {num_steps - 1} (one per window position), got {step!r}.")
+    if (
+        isinstance(step, bool)
+        or not isinstance(step, (int, np.integer))
+        or not 0 <= step < num_steps
+    ):
+        raise ValueError(
+            f"step must be an int from 0 to {num_steps - 1} (one per window "
+            f"position), got {step!r}."
+        )
     row, col = divmod(int(step), full.shape[1])
-    window = image[row:row + kernel.shape[0], col:col + kernel.shape[1]]
+    window = image[row : row + kernel.shape[0], col : col + kernel.shape[1]]
     output = np.full(full.shape, np.nan)
-    output.flat[:step + 1] = full.flat[:step + 1]
+    output.flat[: step + 1] = full.flat[: step + 1]
     return WindowStep(row, col, window, window * kernel, output, num_steps)
 
 
@@ -65,16 +77,29 @@ def sliding_window(image, kernel) -> widgets.VBox:
     first = sliding_window_step(image, kernel, 0)
     image = as_array(image, "image", floating=True)
     kernel = as_array(kernel, "kernel")
-    fig, (ax_image, ax_kernel, ax_products, ax_output) = plt.subplots(1, 4, figsize=(13, 3.6))
+    fig, (ax_image, ax_kernel, ax_products, ax_output) = plt.subplots(
+        1, 4, figsize=(13, 3.6)
+    )
     plots.show_image(image, "image and window", ax=ax_image, numbers=True)
-    box = Rectangle((-0.5, -0.5), kernel.shape[1], kernel.shape[0], fill=False, edgecolor="#FF800E", lw=3)
+    box = Rectangle(
+        (-0.5, -0.5),
+        kernel.shape[1],
+        kernel.shape[0],
+        fill=False,
+        edgecolor="#FF800E",
+        lw=3,
+    )
     ax_image.add_patch(box)
     plots.show_kernel(kernel, "kernel", ax=ax_kernel)
     bound = float(np.abs(image).max() * np.abs(kernel).max()) or 1.0
-    products_shown = ax_products.imshow(first.products, cmap=plots.DIVERGING, vmin=-bound, vmax=bound)
+    products_shown = ax_products.imshow(
+        first.products, cmap=plots.DIVERGING, vmin=-bound, vmax=bound
+    )
     products_text = plots.write_numbers(ax_products, products_shown, first.products)
     out_bound = float(np.abs(image).max() * np.abs(kernel).sum()) or 1.0
-    output_shown = ax_output.imshow(first.output, cmap=plots.DIVERGING, vmin=-out_bound, vmax=out_bound)
+    output_shown = ax_output.imshow(
+        first.output, cmap=plots.DIVERGING, vmin=-out_bound, vmax=out_bound
+    )
     output_text = plots.write_numbers(ax_output, output_shown, first.output)
     ax_output.set_title("output map so far")
     for ax in (ax_products, ax_output):
@@ -84,9 +109,12 @@ def sliding_window(image, kernel) -> widgets.VBox:
 
     picture = widgets.Image(format="png")
     caption = widgets.HTML()
-    slider = widgets.IntSlider(0, min=0, max=first.num_steps - 1, description="step",
-                               continuous_update=True)
-    play = widgets.Play(min=0, max=first.num_steps - 1, interval=600, description="play")
+    slider = widgets.IntSlider(
+        0, min=0, max=first.num_steps - 1, description="step", continuous_update=True
+    )
+    play = widgets.Play(
+        min=0, max=first.num_steps - 1, interval=600, description="play"
+    )
     widgets.jslink((play, "value"), (slider, "value"))
 
     def draw(step: int) -> None:
@@ -99,9 +127,9 @@ def sliding_window(image, kernel) -> widgets.VBox:
         value = state.output[state.row, state.col]
         ax_products.set_title(f"products, sum = {plots.format_number(value)}")
         caption.value = (
-            f"Step {step + 1} of {state.num_steps}: the window's top-left corner is at row "
-            f"{state.row}, column {state.col}; the sum of its products is output[{state.row}, "
-            f"{state.col}] = {plots.format_number(value)}."
+            f"Step {step + 1} of {state.num_steps}: the window's top-left corner "
+            f"is at row {state.row}, column {state.col}; the sum of its products is "
+            f"output[{state.row}, {state.col}] = {plots.format_number(value)}."
         )
         picture.value = render_png(fig)
 

@@ -15,9 +15,19 @@ def run_nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     environment's bin folder goes first on PATH. Raises RuntimeError with
     nbgrader's log when it fails.
     """
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env,
-                            capture_output=True, text=True)
+    env = dict(
+        os.environ,
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
-        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+        raise RuntimeError(
+            f"nbgrader {' '.join(args)} failed:\n{result.stdout}{result.stderr}"
+        )
     return result

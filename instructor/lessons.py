@@ -18,11 +18,14 @@ from instructor import ROOT
 
 
 def execute_in_place(path: Path) -> float:
-    """Run every cell of the notebook at ``path``, save it, and return the seconds it took."""
+    """Run every cell of the notebook at ``path``, save it, return the seconds taken."""
     notebook = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(
-        notebook, timeout=600, kernel_name="python3", record_timing=False,
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
     elapsed = time.perf_counter() - start
@@ -31,6 +34,8 @@ def execute_in_place(path: Path) -> float:
 
 
 if __name__ == "__main__":
-    paths = [Path(arg) for arg in sys.argv[1:]] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    paths = [Path(arg) for arg in sys.argv[1:]] or sorted(
+        (ROOT / "notebooks").glob("*.ipynb")
+    )
     for path in tqdm(paths, desc="lessons", unit="notebook"):
         tqdm.write(f"{path.name}: {execute_in_place(path):.1f} s")

@@ -12,12 +12,14 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
+from wrong_submissions import WRONG_SUBMISSIONS
 
 from instructor import ROOT, run_nbgrader
 from instructor.release import assignments
-from wrong_submissions import WRONG_SUBMISSIONS
 
-SOLUTION_REGION = re.compile(r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION\n?", re.S)
+SOLUTION_REGION = re.compile(
+    r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION\n?", re.S
+)
 
 
 def solutions(source: nbformat.NotebookNode) -> dict[str, str]:
@@ -26,11 +28,15 @@ def solutions(source: nbformat.NotebookNode) -> dict[str, str]:
     for cell in source.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution"):
-            answers[meta["grade_id"]] = SOLUTION_REGION.sub(lambda m: m.group(1), cell.source)
+            answers[meta["grade_id"]] = SOLUTION_REGION.sub(
+                lambda m: m.group(1), cell.source
+            )
     return answers
 
 
-def submit(course: Path, assignment: str, student: str, answers: dict[str, str]) -> None:
+def submit(
+    course: Path, assignment: str, student: str, answers: dict[str, str]
+) -> None:
     """Write the release notebooks into submitted/<student>/, answer cells replaced."""
     for released in (course / "release" / assignment).glob("*.ipynb"):
         notebook = nbformat.read(released, as_version=4)
@@ -62,13 +68,18 @@ def graded(request, tmp_path_factory):
     yield assignment, course
 
 
-def scores(course: Path, assignment: str, student: str) -> dict[str, tuple[float, float]]:
+def scores(
+    course: Path, assignment: str, student: str
+) -> dict[str, tuple[float, float]]:
     """Autograded test cells of one submission: grade_id -> (score, max score)."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         submission = gradebook.find_submission(assignment, student)
-        return {grade.name: (grade.score, grade.max_score)
-                for notebook in submission.notebooks for grade in notebook.grades
-                if grade.cell_type == "code"}
+        return {
+            grade.name: (grade.score, grade.max_score)
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+            if grade.cell_type == "code"
+        }
 
 
 def feedback_of(course: Path, assignment: str, student: str, grade_id: str) -> str:
@@ -76,8 +87,11 @@ def feedback_of(course: Path, assignment: str, student: str, grade_id: str) -> s
     for path in (course / "autograded" / student / assignment).glob("*.ipynb"):
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-                return "\n".join(out.get("evalue", "") for out in cell.get("outputs", [])
-                                 if out.output_type == "error")
+                return "\n".join(
+                    out.get("evalue", "")
+                    for out in cell.get("outputs", [])
+                    if out.output_type == "error"
+                )
     raise AssertionError(f"no cell {grade_id} in the autograded notebook of {student}")
 
 
@@ -94,29 +108,42 @@ def test_untouched_release_scores_zero(graded):
     assignment, course = graded
     assert list((course / "autograded" / "untouched" / assignment).glob("*.ipynb"))
     got = scores(course, assignment, "untouched")
-    assert {grade_id: score for grade_id, (score, _) in got.items()} == dict.fromkeys(got, 0)
+    assert {grade_id: score for grade_id, (score, _) in got.items()} == dict.fromkeys(
+        got, 0
+    )
 
 
-@pytest.mark.parametrize("case", [case for cases in WRONG_SUBMISSIONS.values() for case in cases],
-                         ids=lambda case: case.student)
+@pytest.mark.parametrize(
+    "case",
+    [case for cases in WRONG_SUBMISSIONS.values() for case in cases],
+    ids=lambda case: case.student,
+)
 def test_wrong_submission_loses_exactly_its_points(graded, case):
-    """Does a typical mistake lose the points of the tests that catch it, and only those?"""
+    """Does a typical mistake lose the points of the tests that catch it, only those?"""
     assignment, course = graded
     if case not in WRONG_SUBMISSIONS.get(assignment, []):
         pytest.skip(f"{case.student} is a case for another assignment")
     got = scores(course, assignment, case.student)
     assert case.fails <= got.keys(), f"unknown test cells: {case.fails - got.keys()}"
-    expected = {grade_id: 0 if grade_id in case.fails else maximum
-                for grade_id, (_, maximum) in got.items()}
+    expected = {
+        grade_id: 0 if grade_id in case.fails else maximum
+        for grade_id, (_, maximum) in got.items()
+    }
     assert {grade_id: score for grade_id, (score, _) in got.items()} == expected
 
 
-@pytest.mark.parametrize("case", [case for cases in WRONG_SUBMISSIONS.values() for case in cases],
-                         ids=lambda case: case.student)
+@pytest.mark.parametrize(
+    "case",
+    [case for cases in WRONG_SUBMISSIONS.values() for case in cases],
+    ids=lambda case: case.student,
+)
 def test_feedback_names_the_mistake(graded, case):
     """Does the feedback on a failing test name the likely mistake?"""
     assignment, course = graded
     if case not in WRONG_SUBMISSIONS.get(assignment, []):
         pytest.skip(f"{case.student} is a case for another assignment")
-    messages = [feedback_of(course, assignment, case.student, grade_id) for grade_id in case.fails]
+    messages = [
+        feedback_of(course, assignment, case.student, grade_id)
+        for grade_id in case.fails
+    ]
     assert any(case.feedback in message for message in messages), messages

@@ -14,8 +14,10 @@ REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 
 
 def notebooks(folder: Path) -> dict[str, nbformat.NotebookNode]:
-    return {str(path.relative_to(folder)): nbformat.read(path, as_version=4)
-            for path in sorted(folder.rglob("*.ipynb"))}
+    return {
+        str(path.relative_to(folder)): nbformat.read(path, as_version=4)
+        for path in sorted(folder.rglob("*.ipynb"))
+    }
 
 
 def secret_lines(assignment: str) -> set[str]:
@@ -30,17 +32,21 @@ def secret_lines(assignment: str) -> set[str]:
         for cell in notebook.cells:
             for _, region in REGION.findall(cell.source):
                 secret |= {line.strip() for line in region.splitlines()}
-            public |= {line.strip() for line in REGION.sub("", cell.source).splitlines()}
+            public |= {
+                line.strip() for line in REGION.sub("", cell.source).splitlines()
+            }
     return {line for line in secret - public if len(line) >= 12}
 
 
 def test_release_matches_a_fresh_generation(tmp_path):
-    """Is the committed release/ identical to what nbgrader generates from source/ now?"""
+    """Is the committed release/ identical to what nbgrader makes from source/ now?"""
     build_release(tmp_path / "release")
     fresh, committed = notebooks(tmp_path / "release"), notebooks(ROOT / "release")
     assert fresh.keys() == committed.keys(), "run `make release` and commit release/"
     for name in fresh:
-        assert fresh[name] == committed[name], f"{name} is stale: run `make release` and commit it"
+        assert fresh[name] == committed[name], (
+            f"{name} is stale: run `make release` and commit it"
+        )
 
 
 @pytest.mark.parametrize("assignment", assignments())
@@ -56,13 +62,18 @@ def test_release_has_no_markers(assignment):
 def test_release_has_no_solution_or_hidden_test_lines(assignment):
     """Does no distinctive line of a solution or a hidden test reach release/?"""
     secret = secret_lines(assignment)
-    assert len(secret) >= 10, f"too few distinctive lines to make this test meaningful: {secret}"
-    released = {line.strip()
-                for notebook in notebooks(ROOT / "release" / assignment).values()
-                for cell in notebook.cells for line in cell.source.splitlines()}
+    assert len(secret) >= 10, (
+        f"too few distinctive lines to make this test meaningful: {secret}"
+    )
+    released = {
+        line.strip()
+        for notebook in notebooks(ROOT / "release" / assignment).values()
+        for cell in notebook.cells
+        for line in cell.source.splitlines()
+    }
     assert not secret & released, f"leaked into release/: {sorted(secret & released)}"
 
 
 def test_every_assignment_is_released():
-    """Does release/ hold one folder for every assignment in source/, and nothing else?"""
+    """Does release/ hold one folder per assignment in source/, and nothing else?"""
     assert sorted(path.name for path in (ROOT / "release").iterdir()) == assignments()
