@@ -9,12 +9,18 @@ import torch
 
 
 def as_array(
-    x, name: str, *, ndims: tuple[int, ...] = (2,), floating: bool = False
+    x,
+    name: str,
+    *,
+    ndims: tuple[int, ...] = (2,),
+    floating: bool = False,
+    allow_nan: bool = False,
 ) -> np.ndarray:
     """Return ``x`` as a float NumPy array after checking its type, dtype and shape.
 
     ``floating=True`` rejects integer arrays (images must be floats in [0, 1]);
     otherwise any real numbers are accepted (kernels are often written as ints).
+    ``allow_nan=True`` accepts NaN, which drawings show as blank cells.
     """
     if isinstance(x, torch.Tensor):
         x = x.detach().cpu().numpy()
@@ -44,7 +50,8 @@ def as_array(
         raise ValueError(
             f"{name} is empty (shape {x.shape}); it needs at least one value."
         )
-    if not np.isfinite(x).all():
+    finite = np.isfinite(x) | (allow_nan & np.isnan(x))
+    if not finite.all():
         raise ValueError(
             f"{name} holds NaN or infinite values; replace them before plotting."
         )

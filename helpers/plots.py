@@ -14,7 +14,14 @@ import numpy as np
 
 from helpers._validation import as_array
 
-__all__ = ["DIVERGING", "show_image", "show_kernel", "show_feature_map", "show_grid"]
+__all__ = [
+    "DIVERGING",
+    "show_image",
+    "show_kernel",
+    "show_values",
+    "show_feature_map",
+    "show_grid",
+]
 
 DIVERGING = "RdBu_r"
 PANEL_KINDS = ("image", "kernel", "feature_map")
@@ -40,15 +47,30 @@ def show_image(image, title: str, *, ax=None, numbers: bool = False):
 
 def show_kernel(kernel, title: str, *, ax=None, decimals: int = 2):
     """Draw a 2-D kernel as coloured cells with its numbers written in them."""
-    kernel = as_array(kernel, "kernel")
+    return show_values(as_array(kernel, "kernel"), title, ax=ax, decimals=decimals)
+
+
+def show_values(values, title: str, *, ax=None, decimals: int = 2, bound=None):
+    """Draw a small 2-D array as coloured cells with its numbers written in them.
+
+    NaN cells stay blank (an output map being filled in, say). The colour scale
+    runs from -``bound`` to ``bound``: by default the largest absolute value.
+    """
+    values = as_array(values, "values", allow_nan=True)
     if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
         raise ValueError(
             f"decimals must be a non-negative int, got {decimals!r}; try decimals=2."
         )
+    if bound is None:
+        bound = float(np.nanmax(np.abs(values))) if not np.isnan(values).all() else 0
+    elif isinstance(bound, bool) or not isinstance(bound, (int, float)) or bound < 0:
+        raise ValueError(f"bound must be a non-negative number, got {bound!r}.")
     ax = _axes(ax, title)
-    shown = ax.imshow(kernel, cmap=DIVERGING, **_symmetric_limits(kernel))
+    bound = bound or 1.0  # an all-zero array still needs a colour scale
+    cmap = plt.get_cmap(DIVERGING).with_extremes(bad="0.85")  # NaN: light grey
+    shown = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-bound, vmax=bound)
     _label(ax, title)
-    write_numbers(ax, shown, kernel, decimals=decimals)
+    write_numbers(ax, shown, values, decimals=decimals)
     return ax
 
 
@@ -162,3 +184,4 @@ def _label(ax, title: str) -> None:
     ax.set_title(title)
     ax.set_xlabel("column j")
     ax.set_ylabel("row i")
+    ax.locator_params(integer=True)  # ticks on whole pixels only

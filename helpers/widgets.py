@@ -12,12 +12,16 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+import PIL.Image
 import torch
 import torch.nn.functional as F
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle
 
 from helpers import plots
 from helpers._validation import as_array, check_fits
+
+RENDER_DPI = 80  # sharp enough for numbers in cells, small enough to redraw fast
 
 __all__ = ["WindowStep", "sliding_window_step", "sliding_window"]
 
@@ -91,21 +95,14 @@ def sliding_window(image, kernel) -> widgets.VBox:
     )
     ax_image.add_patch(box)
     plots.show_kernel(kernel, "kernel", ax=ax_kernel)
-    bound = float(np.abs(image).max() * np.abs(kernel).max()) or 1.0
-    products_shown = ax_products.imshow(
-        first.products, cmap=plots.DIVERGING, vmin=-bound, vmax=bound
-    )
-    products_text = plots.write_numbers(ax_products, products_shown, first.products)
-    out_bound = float(np.abs(image).max() * np.abs(kernel).sum()) or 1.0
-    output_shown = ax_output.imshow(
-        first.output, cmap=plots.DIVERGING, vmin=-out_bound, vmax=out_bound
-    )
-    output_text = plots.write_numbers(ax_output, output_shown, first.output)
-    ax_output.set_title("output map so far")
-    for ax in (ax_products, ax_output):
-        ax.set_xlabel("column j")
-        ax.set_ylabel("row i")
-    plt.close(fig)  # shown through the Image widget, not by the inline backend
+    # Fixed colour scales, so a colour means the same value at every step.
+    bound = float(np.abs(image).max() * np.abs(kernel).max())
+    plots.show_values(first.products, "products", ax=ax_products, bound=bound)
+    out_bound = float(np.abs(image).max() * np.abs(kernel).sum())
+    plots.show_values(first.output, "output map so far", ax=ax_output, bound=out_bound)
+    products_shown, products_text = ax_products.images[0], ax_products.texts
+    output_shown, output_text = ax_output.images[0], ax_output.texts
+    freeze(fig)
 
     picture = widgets.Image(format="png")
     caption = widgets.HTML()
@@ -138,8 +135,26 @@ def sliding_window(image, kernel) -> widgets.VBox:
     return widgets.VBox([widgets.HBox([play, slider]), picture, caption])
 
 
+def freeze(fig) -> None:
+    """Prepare a widget's figure for fast redraws.
+
+    Lays it out once and then turns the layout engine off (re-running constrained
+    layout on every redraw would double its cost), and closes it so that the
+    inline backend does not show it a second time outside the widget.
+    """
+    plt.close(fig)
+    FigureCanvasAgg(fig)  # closing detached pyplot's canvas; draw off-screen
+    fig.set_dpi(RENDER_DPI)
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+
+
 def render_png(fig) -> bytes:
-    """Render a figure to PNG bytes for an ``ipywidgets.Image``."""
+    """Draw a frozen figure and encode it as PNG bytes for an ``ipywidgets.Image``."""
+    fig.canvas.draw()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
+    # Fast compression: the PNG goes to the browser once and is replaced at once.
+    PIL.Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(
+        buffer, format="png", compress_level=1
+    )
     return buffer.getvalue()
