@@ -447,3 +447,32 @@ def test_update_numbers_leaves_nan_cells_blank():
     plots.update_numbers(texts, shown, np.array([[np.nan, -0.5]]))
     assert [t.get_text() for t in texts] == ["", "-0.5"]
     assert len(ax.texts) == 2
+
+
+def test_show_values_leaves_nan_cells_blank_and_grey():
+    """Does show_values write numbers only where there are values, grey elsewhere?"""
+    values = np.array([[1.0, -2.0], [np.nan, np.nan]])
+    ax = plots.show_values(values, "output so far")
+    assert [text.get_text() for text in ax.texts] == ["1", "-2", "", ""]
+    shown = ax.images[0]
+    assert shown.get_array().mask.tolist() == [[False, False], [True, True]]
+    assert shown.cmap.get_bad()[:3] == pytest.approx((0.85, 0.85, 0.85))
+
+
+def test_show_values_keeps_a_fixed_colour_scale():
+    """Does bound fix the colour scale, so a colour means one value at every step?"""
+    ax = plots.show_values(np.array([[0.5, -0.25]]), "products", bound=4)
+    assert ax.images[0].get_clim() == (-4, 4)
+
+
+@pytest.mark.parametrize("bound", [-1, "4", True])
+def test_show_values_rejects_a_bad_bound(bound):
+    """Does show_values reject a bound that is not a non-negative number?"""
+    with pytest.raises(ValueError, match="bound must be a non-negative number"):
+        plots.show_values(np.ones((2, 2)), "values", bound=bound)
+
+
+def test_show_values_rejects_infinity():
+    """Does show_values accept NaN (blank) but reject infinite values?"""
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        plots.show_values(np.array([[np.inf, 1.0]]), "values")
