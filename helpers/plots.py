@@ -21,6 +21,9 @@ __all__ = [
     "show_values",
     "show_feature_map",
     "show_grid",
+    "write_numbers",
+    "update_numbers",
+    "format_number",
 ]
 
 DIVERGING = "RdBu_r"
