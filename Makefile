@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install lab test release lessons clean
+.PHONY: install lab test release lessons bench clean
 
 install: $(INSTALLED)
 
@@ -28,6 +28,10 @@ release: $(INSTALLED)
 # Re-executes the lessons in place so they are committed with their outputs.
 lessons: $(INSTALLED)
 	$(PYTHON) -m instructor.lessons
+
+# Prints how fast each widget answers its sliders (goal: median <= 100 ms).
+bench: $(INSTALLED)
+	$(PYTHON) benchmarks/widgets.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache submitted autograded feedback gradebook.db

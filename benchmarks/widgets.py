@@ -1,0 +1,89 @@
+"""How fast does each widget answer a slider? Compute and draw, per move.
+
+    python benchmarks/widgets.py
+
+Builds every widget of the course with the inputs its lesson uses, moves each of
+its controls through up to 20 values, and prints one row per widget: the median
+and the slowest update in milliseconds. The goal is a median of at most 100 ms.
+"""
+
+import statistics
+import time
+
+import ipywidgets
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+
+import helpers  # noqa: E402 (after choosing the backend)
+from helpers import widgets  # noqa: E402
+
+GOAL_MS = 100
+MOVES_PER_CONTROL = 20
+
+EDGE_IMAGE = np.zeros((6, 6), dtype=np.float32)  # 01's image: a vertical edge
+EDGE_IMAGE[:, 3:] = 1
+SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)
+
+# Widget name -> a function that builds it as its lesson does.
+WIDGETS = {
+    "01 sliding_window": lambda: widgets.sliding_window(EDGE_IMAGE, SOBEL_X),
+}
+
+
+def controls(widget) -> list:
+    """Every slider or dropdown inside a widget, depth first."""
+    found = []
+    if isinstance(
+        widget,
+        (
+            ipywidgets.widgets.widget_int._BoundedInt,
+            ipywidgets.widgets.widget_float._BoundedFloat,
+            ipywidgets.widgets.widget_selection._Selection,
+        ),
+    ):
+        if not isinstance(widget, ipywidgets.Play):
+            found.append(widget)
+    for child in getattr(widget, "children", ()):
+        found += controls(child)
+    return found
+
+
+def values(control) -> list:
+    """Up to MOVES_PER_CONTROL values of a control, spread over its range."""
+    if isinstance(control, ipywidgets.widgets.widget_selection._Selection):
+        options = list(range(len(control.options)))
+        return [("index", i) for i in options[:MOVES_PER_CONTROL]]
+    span = np.linspace(control.min, control.max, MOVES_PER_CONTROL)
+    if isinstance(control, ipywidgets.widgets.widget_int._BoundedInt):
+        span = sorted({int(round(v)) for v in span})
+    return [("value", v) for v in span]
+
+
+def time_updates(widget) -> list[float]:
+    """Milliseconds per update, moving every control through its values."""
+    timings = []
+    for control in controls(widget):
+        start_attribute, start_value = values(control)[0]
+        for attribute, value in values(control)[1:] + [(start_attribute, start_value)]:
+            start = time.perf_counter()
+            setattr(control, attribute, value)
+            timings.append(1000 * (time.perf_counter() - start))
+    return timings
+
+
+def main() -> None:
+    helpers.setup()
+    print(f"{'widget':<28} {'moves':>5} {'median ms':>10} {'max ms':>8}  goal")
+    for name, build in WIDGETS.items():
+        timings = time_updates(build())
+        median = statistics.median(timings)
+        verdict = "ok" if median <= GOAL_MS else f"SLOWER than {GOAL_MS} ms"
+        print(
+            f"{name:<28} {len(timings):>5} {median:>10.1f} {max(timings):>8.1f}  {verdict}"
+        )
+
+
+if __name__ == "__main__":
+    main()
