@@ -15,8 +15,11 @@ $(INSTALLED): pyproject.toml
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+# Jupyter refuses to run as root (containers, some cloud VMs) unless told it may.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(INSTALLED)
-	$(VENV)/bin/jupyter lab notebooks/00-start-here.ipynb
+	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/00-start-here.ipynb
 
 test: $(INSTALLED)
 	$(PYTHON) -m pytest
