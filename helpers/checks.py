@@ -88,9 +88,8 @@ def check_array(
         )
     if not isinstance(actual, np.ndarray):
         _fail(name, "a NumPy array", _describe(actual), _missing_return(actual))
-    actual = np.asarray(
-        actual
-    )  # a plain ndarray: a subclass cannot bend the comparisons
+    # A plain ndarray from here on: a subclass cannot bend the comparisons.
+    actual = np.asarray(actual)
     if np.issubdtype(expected.dtype, np.floating) and not np.issubdtype(
         actual.dtype, np.floating
     ):
