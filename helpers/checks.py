@@ -150,13 +150,13 @@ def _shape_mistake(actual: tuple, expected: tuple, mistakes: dict | None) -> str
     differences = {a - e for a, e in zip(actual, expected)}
     if differences <= {-1, 0} and -1 in differences:
         return (
-            "the window stopped one step early: the last position starts at index "
-            "H - K, so loop over range(H - K + 1)"
+            "off by one, one too few: a loop stops one step early or a + 1 is missing "
+            "(a window of size K fits H - K + 1 times in H: range(H - K + 1))"
         )
     if differences <= {0, 1} and 1 in differences:
         return (
-            "the window went one step too far: it must stay inside the image, so "
-            "loop over range(H - K + 1)"
+            "off by one, one too many: a window goes one step too far past the border "
+            "or a + 1 is counted twice (a window of size K fits H - K + 1 times in H)"
         )
     if tuple(actual) == tuple(reversed(expected)):
         return "transposed axes: shapes are (rows, columns), i.e. (height, width)"

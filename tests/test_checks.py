@@ -80,10 +80,10 @@ def test_check_array_checks_dtype_before_shape():
 
 
 def test_check_array_one_step_early():
-    """Does a (2, 2) answer for a (3, 3) output say the window stopped a step early?"""
+    """Does a (2, 2) answer for a (3, 3) output say a loop stopped a step early?"""
     message = failure(check_array, EXPECTED[:2, :2].copy(), EXPECTED, "out")
     assert message.startswith("out: expected shape (3, 3), got shape (2, 2).")
-    assert "the window stopped one step early" in message
+    assert "a loop stops one step early" in message
     assert "range(H - K + 1)" in message
 
 
@@ -91,7 +91,7 @@ def test_check_array_one_step_too_far():
     """Does a (4, 3) answer for a (3, 3) output say the window went one step too far?"""
     message = failure(check_array, np.zeros((4, 3)), EXPECTED, "out")
     assert message.startswith("out: expected shape (3, 3), got shape (4, 3).")
-    assert "the window went one step too far" in message
+    assert "a window goes one step too far" in message
 
 
 def test_check_array_transposed_shape():
@@ -249,13 +249,13 @@ def test_check_shape_one_step_early():
     """Does (26, 26) for (27, 27) say the window stopped one step early?"""
     message = failure(check_shape, (1, 6, 26, 26), (1, 6, 27, 27), "shape")
     assert message.startswith("shape: expected (1, 6, 27, 27), got (1, 6, 26, 26).")
-    assert "the window stopped one step early" in message
+    assert "a loop stops one step early" in message
 
 
 def test_check_shape_one_step_too_far():
     """Does (28, 27) for (27, 27) say the window went one step too far?"""
     message = failure(check_shape, (28, 27), (27, 27), "shape")
-    assert "the window went one step too far: it must stay inside the image" in message
+    assert "a window goes one step too far past the border" in message
 
 
 def test_check_shape_transposed():
