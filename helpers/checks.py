@@ -97,9 +97,9 @@ def check_array(
             name,
             "an array of floats",
             f"an array of dtype {actual.dtype}",
-            "wrong dtype: create the output with np.zeros(shape) (float) rather than "
-            "np.zeros_like of an integer array or dtype=int, which would round "
-            "every sum",
+            "wrong dtype: the result must hold floats; an array made with "
+            "np.zeros_like of an integer array, or with dtype=int, rounds every value "
+            "(create it with np.zeros(shape) or convert with .astype(float))",
         )
     if actual.shape != expected.shape:
         _fail(
