@@ -70,7 +70,7 @@ def test_check_array_rejects_an_int_dtype(dtype):
     assert message.startswith(
         f"out: expected an array of floats, got an array of dtype {np.dtype(dtype)}."
     )
-    assert "create the output with np.zeros(shape) (float)" in message
+    assert "create it with np.zeros(shape) or convert with .astype(float)" in message
 
 
 def test_check_array_checks_dtype_before_shape():
