@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install lab test release lessons bench clean
+.PHONY: install browser lab test site release lessons bench clean
 
 install: $(INSTALLED)
 
@@ -12,8 +12,23 @@ install: $(INSTALLED)
 # the stamp file makes a second run install nothing until pyproject.toml changes.
 $(INSTALLED): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test,site]'
 	touch $@
+
+# Debian's Chromium for the browser test (tests/test_browser.py drives it with
+# Playwright), installed with apt when /usr/bin/chromium is missing and only then:
+# sudo unless run as root. Never `playwright install`: it downloads a browser build
+# of its own.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "$(CHROMIUM) is missing: installing Debian's chromium with apt"; \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends chromium; \
+	fi
 
 # Jupyter refuses to run as root (containers, some cloud VMs) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -21,8 +36,12 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(INSTALLED)
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/00-start-here.ipynb
 
-test: $(INSTALLED)
+test: $(INSTALLED) browser
 	$(PYTHON) -m pytest
+
+# The course website, from the committed (executed) lessons, into _build/site/.
+site: $(INSTALLED)
+	$(PYTHON) -m instructor.site
 
 # Regenerates release/ (the student versions) from source/ with nbgrader.
 release: $(INSTALLED)
@@ -37,4 +56,4 @@ bench: $(INSTALLED)
 	$(PYTHON) benchmarks/widgets.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache submitted autograded feedback gradebook.db
+	rm -rf $(VENV) .pytest_cache submitted autograded feedback gradebook.db _build

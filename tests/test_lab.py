@@ -6,22 +6,17 @@ data, runtime, settings and workspace folders, so that nothing in the user's own
 ~/.jupyter can change the answer. Lab extensions that pip installs live under
 <sys.prefix>/share/jupyter/labextensions, which stays on Jupyter's data path whatever
 JUPYTER_DATA_DIR says. The server is stopped (its whole process group) at teardown.
+The server itself is started by the ``start_lab`` fixture of conftest.py, which the
+browser test shares.
 """
 
 from __future__ import annotations
 
 import html.parser
 import json
-import os
 import re
-import secrets
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -32,121 +27,11 @@ LABEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
 # The lab extensions the course needs, by the names they install under LABEXTENSIONS.
 EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@jupyter/nbgrader"]
 
-START_TIMEOUT_S = 60
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _isolated_env(home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    # Extra search paths from the user would add config or extensions we don't test.
-    for var in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "JUPYTER_PREFER_ENV_PATH"):
-        env.pop(var, None)
-    for var, sub in {
-        "JUPYTER_CONFIG_DIR": "config",
-        "JUPYTER_DATA_DIR": "data",
-        "JUPYTER_RUNTIME_DIR": "runtime",
-        "JUPYTERLAB_SETTINGS_DIR": "settings",
-        "JUPYTERLAB_WORKSPACES_DIR": "workspaces",
-        "IPYTHONDIR": "ipython",
-    }.items():
-        (home / sub).mkdir(parents=True, exist_ok=True)
-        env[var] = str(home / sub)
-    env["JUPYTER_PLATFORM_DIRS"] = "1"
-    env["NO_COLOR"] = "1"
-    return env
-
-
-class _Server:
-    def __init__(self, proc: subprocess.Popen, url: str, token: str, log: Path, env):
-        self.proc, self.url, self.token, self.log, self.env = proc, url, token, log, env
-
-    def log_tail(self, chars: int = 4000) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")[-chars:]
-
-    def get(self, path: str, token: bool = True, timeout: float = 10):
-        """GET path from the server: (HTTP status, body text)."""
-        sep = "&" if "?" in path else "?"
-        url = self.url + path + (f"{sep}token={self.token}" if token else "")
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:
-                return response.status, response.read().decode("utf-8")
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode("utf-8", errors="replace")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    home = tmp_path_factory.mktemp("jupyter-home")
-    env = _isolated_env(home)
-    port, token = _free_port(), secrets.token_hex(16)
-    log = home / "lab.log"
-    command = [
-        sys.executable, "-m", "jupyterlab",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        # ServerApp.token still works but is deprecated since jupyter_server 2.
-        f"--IdentityProvider.token={token}",
-        "--ServerApp.open_browser=False",
-        "--ServerApp.allow_root=True",  # CI containers often run as root
-        f"--ServerApp.root_dir={ROOT}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]  # fmt: skip
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = _Server(proc, f"http://127.0.0.1:{port}", token, log, env)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"jupyter lab exited with code {proc.returncode} "
-                    "before answering:\n"
-                    + server.log_tail()
-                )
-            try:
-                status, _ = server.get("/api/status", timeout=2)
-                if status == 200:
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"jupyter lab did not answer /api/status in {START_TIMEOUT_S} s:\n"
-                    + server.log_tail()
-                )
-            time.sleep(0.2)
-        yield server
-    finally:
-        _stop(proc)
+def lab(start_lab):
+    """JupyterLab serving the repository, started by conftest.py's start_lab."""
+    return start_lab(ROOT)
 
 
 class _PageConfig(html.parser.HTMLParser):

@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
+
+from instructor.navigation import colab_guard, repository
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,7 +34,12 @@ RUNTIME_PACKAGES = {
     "scikit-image",
     "tqdm",
 }
-TEST_PACKAGES = {"pytest", "nbval", "pytest-xdist"}
+TEST_PACKAGES = {"pytest", "nbval", "pytest-xdist", "playwright"}
+
+# The pip options environment.yml must carry, and the one line that installs the
+# course package itself (Binder runs pip from the repository root).
+CPU_TORCH_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
+COURSE_PACKAGE = "-e ."
 
 
 # --------------------------------------------------------------------------- helpers
@@ -81,6 +88,17 @@ def _conda_pip_list(env: dict) -> list[str]:
     return pip_sections[0]
 
 
+def _split_pip_list(lines: list[str]) -> tuple[list[str], list[str]]:
+    """environment.yml's pip list as (option lines, requirement lines).
+
+    Option lines start with `-` (`--extra-index-url URL`, `-e .`); every other line
+    must parse as a requirement, or the test that reads it fails with the line.
+    """
+    lines = [" ".join(str(line).split()) for line in lines]
+    options = [line for line in lines if line.startswith("-")]
+    return options, [line for line in lines if not line.startswith("-")]
+
+
 def _git(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["git", *args], cwd=ROOT, capture_output=True, text=True, check=check
@@ -93,7 +111,8 @@ def _git(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 def test_pyproject_and_environment_list_the_same_dependencies():
     """Do pyproject.toml and environment.yml list the same dependencies?"""
     pyproject = {_normalise(r) for r in _pyproject()["project"]["dependencies"]}
-    conda = {_normalise(str(r)) for r in _conda_pip_list(_environment())}
+    _, requirements = _split_pip_list(_conda_pip_list(_environment()))
+    conda = {_normalise(r) for r in requirements}
     assert pyproject == conda, (
         "pyproject.toml [project].dependencies and environment.yml's pip list differ:\n"
         f"  only in pyproject.toml:  {sorted(pyproject - conda)}\n"
@@ -101,10 +120,26 @@ def test_pyproject_and_environment_list_the_same_dependencies():
     )
 
 
+def test_environment_takes_cpu_torch_and_installs_the_course_package():
+    """Does environment.yml take CPU-only PyTorch wheels and install the course?"""
+    options, _ = _split_pip_list(_conda_pip_list(_environment()))
+    assert CPU_TORCH_INDEX in options, (
+        f"environment.yml's pip list lacks `{CPU_TORCH_INDEX}`: Binder would install "
+        "the CUDA build of PyTorch, several GB"
+    )
+    assert COURSE_PACKAGE in options, (
+        f"environment.yml's pip list lacks `{COURSE_PACKAGE}`: the notebooks could not "
+        "import helpers"
+    )
+    unknown = set(options) - {CPU_TORCH_INDEX, COURSE_PACKAGE}
+    assert not unknown, f"unexpected pip options in environment.yml: {sorted(unknown)}"
+
+
 def test_both_dependency_lists_cover_what_the_course_uses():
     """Do both dependency lists name every package the course imports?"""
     pyproject = _names(set(_pyproject()["project"]["dependencies"]))
-    conda = _names({str(r) for r in _conda_pip_list(_environment())})
+    _, requirements = _split_pip_list(_conda_pip_list(_environment()))
+    conda = _names(set(requirements))
     assert not RUNTIME_PACKAGES - pyproject, (
         f"missing from pyproject.toml: {sorted(RUNTIME_PACKAGES - pyproject)}"
     )
@@ -120,6 +155,18 @@ def test_test_extra_has_the_test_tools():
     names = _names(set(extras["test"]))
     assert not TEST_PACKAGES - names, (
         f"missing from the test extra: {sorted(TEST_PACKAGES - names)}"
+    )
+
+
+def test_site_extra_is_an_offline_jupyter_book():
+    """Does the `site` extra install Jupyter Book 1 (Sphinx, offline), not 2?"""
+    extras = _pyproject()["project"].get("optional-dependencies", {})
+    assert "site" in extras, "pyproject.toml has no site extra (for `make site`)"
+    books = [Requirement(r) for r in extras["site"]]
+    books = [r for r in books if canonicalize_name(r.name) == "jupyter-book"]
+    assert books, f"the site extra does not name jupyter-book: {extras['site']}"
+    assert not books[0].specifier.contains("2.0.0"), (
+        "jupyter-book 2 needs Node.js and fetches its theme: pin jupyter-book<2"
     )
 
 
@@ -161,6 +208,45 @@ def test_ci_script_is_committed_executable():
     assert staged[0] == "100755", f".ci/run is committed with mode {staged[0]}"
 
 
+def _make(*args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        ["make", "--no-print-directory", *args],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_make_test_installs_chromium_with_apt():
+    """Does `make test` install Debian's Chromium with apt (never playwright's)?"""
+    steps = _make("-n", "test").stdout
+    assert "apt-get update" in steps, steps
+    assert "apt-get install -y --no-install-recommends chromium" in steps, steps
+    assert "playwright install" not in steps
+
+
+def test_make_browser_installs_nothing_when_chromium_is_there(tmp_path):
+    """Does `make browser` leave apt alone when the browser is already installed?"""
+    present = tmp_path / "chromium"
+    present.write_text("#!/bin/sh\n")
+    present.chmod(0o755)
+    result = _make("browser", f"CHROMIUM={present}")
+    assert "apt-get" not in result.stdout + result.stderr
+    assert "missing" not in result.stdout
+
+
+def test_make_install_installs_the_test_and_site_extras():
+    """Does the install stamp install the extras the tests need (test and site)?"""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    installs = re.findall(r"pip install .*-e '\.\[([\w,]+)\]'", makefile)
+    assert installs, "the Makefile has no `pip install ... -e '.[extras]'` line"
+    assert {"test", "site"} <= set(installs[0].split(",")), installs
+
+
 @pytest.mark.parametrize("command", ["make test", "make lab"])
 def test_readme_gives_the_two_commands(command):
     """Does the README tell the reader to run `make test` and `make lab`?"""
@@ -180,6 +266,8 @@ IGNORED = [
     "tests/__pycache__/test_project.cpython-311-pytest-9.2.0.pyc",
     ".pytest_cache/v/cache/lastfailed",
     "notebooks/.ipynb_checkpoints/01-convolution-by-hand-checkpoint.ipynb",
+    "test-artifacts/browser-report.txt",
+    "_build/site/index.html",
     "source/01-convolution-by-hand/.ipynb_checkpoints/x-checkpoint.ipynb",
 ]
 
@@ -191,6 +279,7 @@ KEPT = [
     "source/01-convolution-by-hand/01-convolution-by-hand.ipynb",
     "source/header.ipynb",
     "release/01-convolution-by-hand/01-convolution-by-hand.ipynb",
+    "tests/fixtures/colab-saved-01-convolution-by-hand.ipynb",
 ]
 
 
@@ -317,3 +406,21 @@ def test_source_notebook_metadata_is_only_kernelspec_and_nbgrader(path):
         if set(cell.get("metadata", {})) - {"nbgrader"}
     }
     assert not stray, f"cell metadata other than nbgrader (cell index: keys): {stray}"
+
+
+ASSIGNMENTS = _notebooks(ROOT / "source", "*/*.ipynb")
+
+
+@pytest.mark.parametrize(
+    "path",
+    _params(LESSONS, ROOT / "notebooks", "lessons")
+    + _params(ASSIGNMENTS, ROOT / "source", "assignments"),
+)
+def test_setup_cell_opens_with_the_colab_guard(path):
+    """Does every setup cell open with the Colab guard for this repository's address?"""
+    first_code = _code_cells(_load(path, "lesson or assignment"))[0][1]
+    source = "".join(first_code["source"])
+    assert source.startswith(colab_guard(repository())), (
+        f"{path.name}: the setup cell should open with instructor.navigation's "
+        f"colab_guard(); it opens with:\n{source[:300]}"
+    )
