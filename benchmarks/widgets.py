@@ -26,9 +26,58 @@ EDGE_IMAGE = np.zeros((6, 6), dtype=np.float32)  # 01's image: a vertical edge
 EDGE_IMAGE[:, 3:] = 1
 SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)
 
+
+def camera_128() -> np.ndarray:
+    """03's image: the cameraman, grayscale, 128x128."""
+    from helpers import images
+
+    return images.load_photo("camera", gray=True, size=128)
+
+
+def channel_contributions_02():
+    """02's widget: two 128x128 photos and the lesson's four 3x3x3 kernels."""
+    import torch
+
+    from helpers import images
+
+    sobel_x = torch.from_numpy(SOBEL_X)
+    box, zero = torch.full((3, 3), 1 / 9), torch.zeros(3, 3)
+    weight = torch.stack(
+        [
+            torch.stack([sobel_x / 3] * 3),  # vertical edges
+            torch.stack([sobel_x.T / 3] * 3),  # horizontal edges
+            torch.stack([box, zero, -box]),  # red, not blue
+            torch.stack([sobel_x, zero, zero]),  # red vertical edges
+        ]
+    )  # (C_out, C_in, L, L) = (4, 3, 3, 3)
+    bias = torch.tensor([0.0, 0.0, -0.1, 0.0])  # (C_out,)
+    photos = {
+        "astronaut": images.load_photo("astronaut", size=128),
+        "coffee": images.load_photo("coffee", size=(128, 192))[:, 32:160],
+    }
+    names = [
+        "vertical edges",
+        "horizontal edges",
+        "red, not blue",
+        "red vertical edges",
+    ]
+    return widgets.channel_contributions(photos, weight, bias, names=names)
+
+
+def cat_96x144() -> np.ndarray:
+    """04's image: the cat, grayscale, 96x144."""
+    from helpers import images
+
+    return images.load_photo("cat", gray=True, size=(96, 144))
+
+
 # Widget name -> a function that builds it as its lesson does.
 WIDGETS = {
     "01 sliding_window": lambda: widgets.sliding_window(EDGE_IMAGE, SOBEL_X),
+    "02 channel_contributions": channel_contributions_02,
+    "03 shift_slider": lambda: widgets.shift_slider(camera_128(), SOBEL_X),
+    "04 field_explorer": lambda: widgets.field_explorer(cat_96x144()),
+    "05 stride_padding": lambda: widgets.stride_padding(7, 3, 1, 0),
 }
 
 

@@ -7,6 +7,7 @@ works in JupyterLab, Colab and VS Code without extra extensions.
 """
 
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -23,7 +24,23 @@ from helpers._validation import as_array, check_fits
 
 RENDER_DPI = 80  # sharp enough for numbers in cells, small enough to redraw fast
 
-__all__ = ["WindowStep", "sliding_window_step", "sliding_window"]
+__all__ = [
+    "WindowStep",
+    "sliding_window_step",
+    "sliding_window",
+    "ShiftComparison",
+    "compare_shifts",
+    "shift_slider",
+    "PixelField",
+    "pixel_field",
+    "field_explorer",
+    "WindowPositions",
+    "window_positions",
+    "stride_padding",
+    "ChannelSplit",
+    "split_by_input_channel",
+    "channel_contributions",
+]
 
 
 @dataclass(frozen=True)
@@ -50,10 +67,11 @@ def sliding_window_step(image, kernel, step: int) -> WindowStep:
     image = as_array(image, "image", floating=True)
     kernel = as_array(kernel, "kernel")
     check_fits(image, kernel)
-    full = F.conv2d(
-        torch.tensor(image, dtype=torch.float64)[None, None],
-        torch.tensor(kernel, dtype=torch.float64)[None, None],
-    )[0, 0].numpy()
+    with one_torch_thread():
+        full = F.conv2d(
+            torch.tensor(image, dtype=torch.float64)[None, None],
+            torch.tensor(kernel, dtype=torch.float64)[None, None],
+        )[0, 0].numpy()
     num_steps = full.size
     if (
         isinstance(step, bool)
@@ -135,6 +153,22 @@ def sliding_window(image, kernel) -> widgets.VBox:
     return widgets.VBox([widgets.HBox([play, slider]), picture, caption])
 
 
+@contextmanager
+def one_torch_thread():
+    """Run PyTorch on one thread inside the block, then restore the thread count.
+
+    A widget's tensors are tiny: one thread does the work in well under a
+    millisecond, while waking a pool of threads can take tens of milliseconds, far
+    more on a busy machine.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 def freeze(fig) -> None:
     """Prepare a widget's figure for fast redraws.
 
@@ -149,12 +183,902 @@ def freeze(fig) -> None:
     fig.set_layout_engine("none")
 
 
-def render_png(fig) -> bytes:
-    """Draw a frozen figure and encode it as PNG bytes for an ``ipywidgets.Image``."""
-    fig.canvas.draw()
+def render_png(fig, *, draw: bool = True) -> bytes:
+    """Encode a frozen figure as PNG bytes for an ``ipywidgets.Image``.
+
+    ``draw=False`` encodes the canvas as it stands, for a widget that has already
+    redrawn only the artists that changed (blitting).
+    """
+    if draw:
+        fig.canvas.draw()
     buffer = io.BytesIO()
     # Fast compression: the PNG goes to the browser once and is replaced at once.
     PIL.Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(
         buffer, format="png", compress_level=1
     )
     return buffer.getvalue()
+
+
+# ------------------------- 02-multichannel-kernels
+
+RGB_NAMES = ("red", "green", "blue")
+
+
+@dataclass(frozen=True)
+class ChannelSplit:
+    """One output channel of a convolution, split into its input channels' shares.
+
+    Introduced in 02-multichannel-kernels.
+    """
+
+    contributions: np.ndarray  # (C_in, OH, OW): input channel c correlated with slice c
+    bias: float  # the output channel's bias, added once at every position
+    output: np.ndarray  # (OH, OW): the contributions summed over c, plus the bias
+
+
+def split_by_input_channel(image, weight, bias, out_channel: int) -> ChannelSplit:
+    """Split output channel ``out_channel`` of a valid convolution by input channel.
+
+    ``image`` is (H, W, C), channels last as ``images.load_photo`` returns it;
+    ``weight`` is (C_out, C, KH, KW), PyTorch's layout; ``bias`` is (C_out,) or
+    None. Each contribution is PyTorch's ``F.conv2d`` of one input channel with its
+    kernel slice, a single-channel correlation as in 01-convolution-by-hand; the
+    output is their sum plus the bias. Introduced in 02-multichannel-kernels.
+    """
+    image, weight, bias = _check_channel_inputs(image, weight, bias)
+    num_out = weight.shape[0]
+    if (
+        isinstance(out_channel, bool)
+        or not isinstance(out_channel, (int, np.integer))
+        or not 0 <= out_channel < num_out
+    ):
+        raise ValueError(
+            f"out_channel must be an int from 0 to {num_out - 1} (one per kernel "
+            f"of the weight), got {out_channel!r}."
+        )
+    with one_torch_thread():
+        X = torch.tensor(image.transpose(2, 0, 1), dtype=torch.float64)  # (C, H, W)
+        kernel = torch.tensor(weight[out_channel], dtype=torch.float64)  # (C, KH, KW)
+        # One single-channel F.conv2d per input channel: channel c with slice c.
+        contributions = np.stack(
+            [
+                F.conv2d(X[c][None, None], kernel[c][None, None])[0, 0].numpy()
+                for c in range(X.shape[0])
+            ]
+        )  # (C, OH, OW)
+    b = float(bias[out_channel])
+    return ChannelSplit(contributions, b, contributions.sum(axis=0) + b)
+
+
+def channel_contributions(photos, weight, bias=None, *, names=None) -> widgets.VBox:
+    """Pick an output channel (and a photo): see each colour channel's share of it.
+
+    ``photos`` is one (H, W, 3) photo or a dict of photos of the same size by name;
+    ``weight`` is (C_out, 3, KH, KW) and ``bias`` (C_out,) or None; ``names`` labels
+    the output channels. Three rows of panels: the photo's red, green and blue
+    channels; the kernel's slice for each; each channel's contribution, and their
+    sum plus the bias, which is the output channel. Introduced in
+    02-multichannel-kernels.
+    """
+    photos = _photo_dict(photos)
+    first_name = next(iter(photos))
+    for name, photo in photos.items():  # every input checked before anything is drawn
+        photo, _, _ = _check_channel_inputs(photo, weight, bias)
+        if photo.shape[2] != 3:
+            raise ValueError(
+                f"photo {name!r} has shape {photo.shape}; this widget needs colour "
+                f"photos, (H, W, 3) with red, green and blue channels last."
+            )
+        if photo.shape != photos[first_name].shape:
+            raise ValueError(
+                f"photo {name!r} has shape {photo.shape} but {first_name!r} has "
+                f"{tuple(photos[first_name].shape)}; the photos must have the same "
+                f"size: load them with the same images.load_photo(..., size=...) "
+                f"or crop them."
+            )
+    weight = as_array(weight, "weight", ndims=(4,))
+    num_out = weight.shape[0]
+    names = _channel_names(names, num_out)
+    photo = as_array(photos[first_name], "photo", ndims=(3,), floating=True)
+    first = split_by_input_channel(photo, weight, bias, 0)
+
+    fig, axes = plt.subplots(3, 4, figsize=(12, 8.4))
+    inputs, slices, shares = axes[0, :3], axes[1, :3], axes[2, :3]
+    ax_photo, ax_bias, ax_output = axes[0, 3], axes[1, 3], axes[2, 3]
+    for c, colour in enumerate(RGB_NAMES):
+        plots.show_image(photo[:, :, c], f"input: {colour} channel", ax=inputs[c])
+        plots.show_values(weight[0, c], f"kernel slice for {colour}", ax=slices[c])
+        plots.show_feature_map(
+            first.contributions[c], f"{colour}'s share", ax=shares[c], colorbar=False
+        )
+    plots.show_image(photo, f"photo: {first_name}", ax=ax_photo)
+    plots.show_feature_map(first.output, "sum + bias = output", ax=ax_output)
+    ax_bias.set_axis_off()
+    ax_bias.set_title("bias, added everywhere")
+    bias_text = ax_bias.text(
+        0.5, 0.5, "", ha="center", va="center", fontsize="xx-large"
+    )
+    input_images = [ax.images[0] for ax in inputs] + ax_photo.images
+    slice_images = [ax.images[0] for ax in slices]
+    map_images = [ax.images[0] for ax in shares] + ax_output.images
+    # What the controls change is drawn over a saved background ("blitting"): an
+    # update redraws those images and numbers, not the 12 whole panels.
+    changing = [
+        *input_images,
+        ax_photo.title,
+        *slice_images,
+        *(text for ax in slices for text in ax.texts),
+        *map_images,
+        bias_text,
+        fig.axes[-1].yaxis,  # the colour bar's ticks, which follow the maps' scale
+    ]
+    # Frames go back on top of the images they surround.
+    changing += [
+        spine
+        for ax in [*inputs, ax_photo, *slices, *shares, ax_output]
+        for spine in ax.spines.values()
+    ]
+    for artist in changing:
+        artist.set_animated(True)
+    freeze(fig)  # draws everything but the changing artists
+    background = fig.canvas.copy_from_bbox(fig.bbox)
+
+    picture = widgets.Image(format="png")
+    caption = widgets.HTML()
+    style = {"description_width": "initial"}
+    channel = widgets.Dropdown(
+        options=[(f"{o}: {names[o]}", o) for o in range(num_out)],
+        value=0,
+        description="output channel",
+        style=style,
+    )
+    chooser = widgets.Dropdown(
+        options=list(photos), value=first_name, description="photo", style=style
+    )
+
+    def draw(out_channel: int, photo_name: str) -> None:
+        image = as_array(photos[photo_name], "photo", ndims=(3,), floating=True)
+        state = split_by_input_channel(image, weight, bias, out_channel)
+        for c, shown in enumerate(input_images):
+            shown.set_data(np.clip(image[:, :, c] if c < 3 else image, 0, 1))
+        ax_photo.set_title(f"photo: {photo_name}")
+        kernel_bound = float(np.abs(weight[out_channel]).max()) or 1.0
+        for c, shown in enumerate(slice_images):
+            shown.set_data(weight[out_channel, c])
+            shown.set_clim(-kernel_bound, kernel_bound)
+            plots.update_numbers(slices[c].texts, shown, weight[out_channel, c])
+        # One colour scale for the shares and the output, so that colours compare.
+        maps = [*state.contributions, state.output]
+        bound = max(float(np.abs(values).max()) for values in maps) or 1.0
+        for shown, values in zip(map_images, maps):
+            shown.set_data(values)
+            shown.set_clim(-bound, bound)
+        bias_text.set_text(f"b = {plots.format_number(state.bias)}")
+        fig.canvas.restore_region(background)
+        for artist in changing:
+            fig.draw_artist(artist)
+        picture.value = render_png(fig, draw=False)
+        size = np.abs(state.contributions).sum(axis=(1, 2))
+        shares_text = ", ".join(
+            f"{colour} {share:.0%}"
+            for colour, share in zip(RGB_NAMES, size / (size.sum() or 1.0))
+        )
+        caption.value = (
+            f"Output channel {out_channel} ({names[out_channel]}) on the "
+            f"{photo_name} photo: the sum of the red, green and blue shares plus the "
+            f"bias {plots.format_number(state.bias)}. Each channel's part of the "
+            f"total absolute contribution: {shares_text}. The output ranges from "
+            f"{plots.format_number(state.output.min())} to "
+            f"{plots.format_number(state.output.max())}."
+        )
+
+    def redraw(_change=None) -> None:
+        draw(channel.value, chooser.value)
+
+    channel.observe(redraw, names="value")
+    chooser.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox([channel, chooser]), picture, caption])
+
+
+def _check_channel_inputs(image, weight, bias):
+    """Check a photo, a weight and a bias for split_by_input_channel; return arrays."""
+    if isinstance(image, (np.ndarray, torch.Tensor)) and image.ndim != 3:
+        raise ValueError(
+            f"image must be 3-D, (H, W, C) with channels last as "
+            f"images.load_photo returns it, got shape {tuple(image.shape)}."
+        )
+    image = as_array(image, "image", ndims=(3,), floating=True)
+    weight = as_array(weight, "weight", ndims=(4,))
+    num_out, num_in = weight.shape[:2]
+    if num_in != image.shape[2]:
+        raise ValueError(
+            f"weight has {num_in} input channels but the image has "
+            f"{image.shape[2]} (shape {image.shape}); a weight is laid out "
+            f"(C_out, C_in, KH, KW) and the image (H, W, C), channels last."
+        )
+    check_fits(image[:, :, 0], weight[0, 0])
+    if bias is None:
+        bias = np.zeros(num_out)
+    bias = as_array(bias, "bias", ndims=(1,))
+    if bias.shape[0] != num_out:
+        raise ValueError(
+            f"bias has {bias.shape[0]} values but weight has {num_out} output "
+            f"channels; a layer has one bias per output channel."
+        )
+    return image, weight, bias
+
+
+def _photo_dict(photos) -> dict:
+    """One photo or a dict of them by name, as a non-empty dict."""
+    if isinstance(photos, (np.ndarray, torch.Tensor)):
+        return {"given": photos}  # the caption reads "on the given photo"
+    if (
+        not isinstance(photos, dict)
+        or not photos
+        or not all(isinstance(name, str) for name in photos)
+    ):
+        raise ValueError(
+            "photos must be one (H, W, 3) photo or a non-empty dict of them by name, "
+            f"got {type(photos).__name__}."
+        )
+    return photos
+
+
+def _channel_names(names, num_out: int) -> list[str]:
+    if names is None:
+        return [f"kernel {o}" for o in range(num_out)]
+    if (
+        isinstance(names, str)
+        or not isinstance(names, (list, tuple))
+        or len(names) != num_out
+        or not all(isinstance(name, str) and name for name in names)
+    ):
+        raise ValueError(
+            f"names must be a list of {num_out} non-empty str, one per output "
+            f"channel, got {names!r}."
+        )
+    return list(names)
+
+
+# ------------------------- 03-translation-equivariance
+
+PADDING_MODES = ("zeros", "circular")
+DIFFERENCE_TOL = 1e-5  # smaller differences are float rounding, not a broken shift
+
+
+@dataclass(frozen=True)
+class ShiftComparison:
+    """The two sides of translation equivariance for one shift of the input.
+
+    Introduced in 03-translation-equivariance.
+    """
+
+    dy: int  # rows down (negative: up)
+    dx: int  # columns right (negative: left)
+    padding_mode: str  # "zeros" or "circular"
+    shifted_input: np.ndarray  # (H, W) the image moved by (dy, dx), wrapping around
+    conv_of_shifted: np.ndarray  # (H, W) shift first, then convolve
+    shifted_conv: np.ndarray  # (H, W) convolve first, then shift
+    difference: np.ndarray  # (H, W) conv_of_shifted - shifted_conv
+    max_error: float  # the largest absolute difference
+    num_different: int  # pixels whose difference is larger than DIFFERENCE_TOL
+
+
+def compare_shifts(
+    image, kernel, dy: int, dx: int, padding_mode: str = "zeros"
+) -> ShiftComparison:
+    """Shift-then-convolve against convolve-then-shift, for one shift (dy, dx).
+
+    The shift is circular (``np.roll``, like ``torch.roll``): rows pushed off the
+    bottom come back at the top. The convolution is a cross-correlation, as in
+    ``F.conv2d``, that keeps the image size: a centred window, with the border padded
+    by zeros or wrapped around (``padding_mode``). SciPy's ``ndimage.correlate``
+    computes it.
+    """
+    image = as_array(image, "image", floating=True)
+    kernel = as_array(kernel, "kernel")
+    check_fits(image, kernel)
+    if kernel.shape[0] % 2 == 0 or kernel.shape[1] % 2 == 0:
+        raise ValueError(
+            f"the kernel {kernel.shape} needs odd sizes, such as 3x3 or 5x5, so that "
+            f"it has a centre pixel and the output lines up with the input."
+        )
+    for name, value in (("dy", dy), ("dx", dx)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ValueError(
+                f"{name} must be an int (a number of pixels), got {value!r}."
+            )
+    if padding_mode not in PADDING_MODES:
+        raise ValueError(
+            f"padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}."
+        )
+    from scipy import ndimage  # single-threaded C: fast even on a busy machine
+
+    image = image.astype(np.float64)  # (H, W)
+    mode = "constant" if padding_mode == "zeros" else "wrap"
+
+    def convolve(x: np.ndarray) -> np.ndarray:
+        return ndimage.correlate(x, kernel.astype(np.float64), mode=mode, cval=0.0)
+
+    def shift(x: np.ndarray) -> np.ndarray:
+        return np.roll(x, (int(dy), int(dx)), axis=(0, 1))
+
+    shifted_input = shift(image)
+    conv_of_shifted = convolve(shifted_input)
+    shifted_conv = shift(convolve(image))
+    difference = conv_of_shifted - shifted_conv
+    return ShiftComparison(
+        int(dy),
+        int(dx),
+        padding_mode,
+        shifted_input,
+        conv_of_shifted,
+        shifted_conv,
+        difference,
+        float(np.abs(difference).max()),
+        int((np.abs(difference) > DIFFERENCE_TOL).sum()),
+    )
+
+
+def shift_slider(image, kernel) -> widgets.VBox:
+    """Sliders that shift the input, and a padding mode, to test equivariance.
+
+    Four panels: the shifted input (dashed lines where it wraps around), the
+    convolution of the shifted input, the shifted convolution of the input, and
+    their difference. The caption gives the largest difference.
+    Introduced in 03-translation-equivariance.
+    """
+    first = compare_shifts(image, kernel, 0, 0)
+    height, width = first.shifted_input.shape
+    fig, (ax_input, ax_first, ax_second, ax_difference) = plt.subplots(
+        1, 4, figsize=(13, 3.7)
+    )
+    plots.show_image(first.shifted_input, "shifted input", ax=ax_input)
+    seam_row = ax_input.axhline(-0.5, color="#FF800E", linestyle="--", lw=1.5)
+    seam_col = ax_input.axvline(-0.5, color="#FF800E", linestyle="--", lw=1.5)
+    titles = ("conv(shifted input)", "shift(conv(input))", "difference")
+    panels = (ax_first, ax_second, ax_difference)
+    for ax, title in zip(panels, titles):
+        plots.show_feature_map(first.shifted_conv, title, ax=ax, colorbar=False)
+    # One fixed colour scale for every map and every shift: a colour is a value.
+    bound = float(np.abs(first.shifted_conv).max()) or 1.0
+    shown = [ax.images[0] for ax in panels]
+    for artist in shown:
+        artist.set_clim(-bound, bound)
+    freeze(fig)
+    # Frames, ticks and labels never change, and drawing them is most of the cost of
+    # a redraw: draw them once into a backdrop picture, then let each redraw paint
+    # only the backdrop and what moves (images, seam lines, two titles).
+    moving = [ax_input.images[0], *shown, seam_row, seam_col]
+    moving_titles = [ax_input.title, ax_difference.title]
+    for artist in moving + moving_titles:
+        artist.set_visible(False)
+    fig.canvas.draw()
+    backdrop = np.asarray(fig.canvas.buffer_rgba()).copy()  # (height, width, 4)
+    for ax in fig.axes:  # ticks, labels and static titles: in the backdrop now
+        ax.xaxis.set_visible(False)
+        ax.yaxis.set_visible(False)
+        ax.title.set_visible(False)
+    fig.figimage(backdrop, origin="upper", zorder=-1)  # behind the axes
+    for artist in moving + moving_titles:
+        artist.set_visible(True)
+
+    picture = widgets.Image(format="png")
+    caption = widgets.HTML()
+    sliders = {
+        name: widgets.IntSlider(
+            0,
+            min=-(size // 2),
+            max=size // 2,
+            description=f"{name} ({direction})",
+            continuous_update=True,
+            style={"description_width": "initial"},
+        )
+        for name, size, direction in (("dy", height, "down"), ("dx", width, "right"))
+    }
+    mode = widgets.Dropdown(
+        options=list(PADDING_MODES), value="zeros", description="padding"
+    )
+
+    def draw(_=None) -> None:
+        state = compare_shifts(
+            image, kernel, sliders["dy"].value, sliders["dx"].value, mode.value
+        )
+        shown_input = ax_input.images[0]
+        shown_input.set_data(state.shifted_input)
+        row, col = state.dy % height, state.dx % width
+        seam_row.set_ydata([row - 0.5, row - 0.5])
+        seam_col.set_xdata([col - 0.5, col - 0.5])
+        seam_row.set_visible(row != 0)
+        seam_col.set_visible(col != 0)
+        for artist, values in zip(
+            shown, (state.conv_of_shifted, state.shifted_conv, state.difference)
+        ):
+            artist.set_data(values)
+        ax_input.set_title(f"input shifted by ({state.dy}, {state.dx})")
+        if state.num_different == 0:
+            verdict = "the two maps are equal at every pixel: max abs error < 1e-5."
+        else:
+            verdict = (
+                f"the two maps differ at {state.num_different} of {height * width} "
+                f"pixels (coloured in the last panel): max abs error "
+                f"{state.max_error:.3g}."
+            )
+        ax_difference.set_title(
+            "difference: none" if state.num_different == 0 else "difference"
+        )
+        rows = f"{abs(state.dy)} row{'' if abs(state.dy) == 1 else 's'}"
+        cols = f"{abs(state.dx)} column{'' if abs(state.dx) == 1 else 's'}"
+        caption.value = (
+            f"Shift ({state.dy}, {state.dx}): {rows} "
+            f"{'up' if state.dy < 0 else 'down'} and {cols} "
+            f"{'left' if state.dx < 0 else 'right'}, "
+            f"{'zero' if state.padding_mode == 'zeros' else 'circular'} padding; "
+            + verdict
+        )
+        picture.value = render_png(fig)
+
+    for control in (*sliders.values(), mode):
+        control.observe(draw, names="value")
+    draw()
+    return widgets.VBox(
+        [widgets.HBox([sliders["dy"], sliders["dx"], mode]), picture, caption]
+    )
+
+
+# ------------------------- 04-receptive-fields
+
+FIELD_COLOUR = (1.0, 0.5, 0.055)  # the orange of the course's boxes, #FF800E
+
+
+@dataclass(frozen=True)
+class PixelField:
+    """Which input pixels one output pixel of a stack of convolutions sees.
+
+    Introduced in 04-receptive-fields.
+    """
+
+    row: int  # the output pixel: row in the last layer's output map
+    col: int  # and column
+    gradient: np.ndarray  # (H, W) d output[row, col] / d image; 0 outside the field
+    top: int  # the field's bounding box in the image: first row,
+    left: int  # first column,
+    height: int  # number of rows
+    width: int  # and number of columns
+    output: np.ndarray  # (OH, OW) the stack's output for the image
+
+
+def pixel_field(
+    image, depth: int, kernel_size: int, stride: int, row=None, col=None
+) -> PixelField:
+    """The receptive field of output pixel (``row``, ``col``), measured with autograd.
+
+    The stack is ``depth`` real ``nn.Conv2d`` layers with one channel, a
+    ``kernel_size`` x ``kernel_size`` kernel, the given ``stride``, no padding and
+    fixed positive weights 1 / kernel_size**2, so every output is the average of its
+    window and no gradient cancels. The field is where the gradient of
+    output[row, col] with respect to the image is not zero; no formula is used.
+    ``row`` and ``col`` default to the centre of the output map.
+    """
+    image = as_array(image, "image", floating=True)
+    _check_field_setting("depth", depth, "layers")
+    _check_field_setting("kernel_size", kernel_size, "pixels")
+    _check_field_setting("stride", stride, "pixels")
+    with one_torch_thread():
+        return _field_by_autograd(image, depth, kernel_size, stride, row, col)
+
+
+def _field_by_autograd(image, depth, kernel_size, stride, row, col) -> PixelField:
+    """The work of :func:`pixel_field`, once its settings are checked."""
+    X = torch.tensor(image, dtype=torch.float64)[None, None].requires_grad_()
+    Y = X  # (1, 1, H, W), then each layer's output
+    for layer in range(1, depth + 1):
+        if min(Y.shape[-2:]) < kernel_size:
+            raise ValueError(
+                f"the stack does not fit in the {image.shape[0]}×{image.shape[1]} "
+                f"image: layer {layer} of {depth} gets a {Y.shape[-2]}×{Y.shape[-1]} "
+                f"map, smaller than its {kernel_size}×{kernel_size} kernel; use fewer "
+                f"layers, a smaller kernel or a smaller stride."
+            )
+        # skip_init: no random initial weights, so the global RNG is left alone.
+        conv = torch.nn.utils.skip_init(
+            torch.nn.Conv2d,
+            1,
+            1,
+            kernel_size,
+            stride=stride,
+            bias=False,
+            dtype=torch.float64,
+        )
+        with torch.no_grad():
+            conv.weight.fill_(1.0 / kernel_size**2)
+        Y = conv(Y)
+    OH, OW = Y.shape[-2:]
+    row = OH // 2 if row is None else row
+    col = OW // 2 if col is None else col
+    for name, value, size in (("row", row, OH), ("col", col, OW)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, np.integer))
+            or not 0 <= value < size
+        ):
+            raise ValueError(
+                f"{name} must be an int from 0 to {size - 1} (the output map is "
+                f"{OH}×{OW}), got {value!r}."
+            )
+    row, col = int(row), int(col)
+    Y[0, 0, row, col].backward()
+    gradient = X.grad[0, 0].numpy()
+    rows = np.flatnonzero(gradient.any(axis=1))
+    cols = np.flatnonzero(gradient.any(axis=0))
+    return PixelField(
+        row,
+        col,
+        gradient,
+        int(rows[0]),
+        int(cols[0]),
+        int(rows[-1] - rows[0] + 1),
+        int(cols[-1] - cols[0] + 1),
+        Y[0, 0].detach().numpy(),
+    )
+
+
+def field_explorer(image) -> widgets.VBox:
+    """Sliders for depth, kernel size, stride and an output pixel; its field drawn.
+
+    Left: the image, with the receptive field of the chosen output pixel shaded
+    in orange (stronger where the gradient is larger) and outlined. Right: the
+    stack's output map, with the chosen pixel outlined. The field comes from
+    :func:`pixel_field`, that is from autograd.
+    Introduced in 04-receptive-fields.
+    """
+    first = pixel_field(image, 2, 3, 1)
+    image = as_array(image, "image", floating=True)
+    height, width = image.shape
+    fig, (ax_image, ax_output) = plt.subplots(1, 2, figsize=(11, 4.2))
+    plots.show_image(image, "input image", ax=ax_image)
+    overlay = ax_image.imshow(np.zeros((height, width, 4)), zorder=2)
+    box = Rectangle((0, 0), 1, 1, fill=False, edgecolor=FIELD_COLOUR, lw=2, zorder=3)
+    ax_image.add_patch(box)
+    plots.show_image(first.output, "output map", ax=ax_output)
+    output_shown = ax_output.images[0]
+    marker = Rectangle((0, 0), 1, 1, fill=False, edgecolor=FIELD_COLOUR, lw=2)
+    ax_output.add_patch(marker)
+    freeze(fig)
+
+    picture = widgets.Image(format="png")
+    caption = widgets.HTML()
+
+    def slider(description, low, high, value):
+        return widgets.IntSlider(
+            value, min=low, max=high, description=description, continuous_update=True
+        )
+
+    depth = slider("depth", 1, 6, 2)
+    kernel = slider("kernel", 1, 7, 3)
+    stride = slider("stride", 1, 3, 1)
+    out_row = slider("out row", 0, first.output.shape[0] - 1, first.row)
+    out_col = slider("out col", 0, first.output.shape[1] - 1, first.col)
+    busy = [False]  # True while draw() moves the pixel sliders itself
+
+    def draw(centre: bool) -> None:
+        config = (depth.value, kernel.value, stride.value)
+        pixel = (None, None) if centre else (out_row.value, out_col.value)
+        try:
+            state = pixel_field(image, *config, *pixel)
+        except ValueError as error:
+            for artist in (overlay, box, output_shown, marker):
+                artist.set_visible(False)
+            out_row.disabled = out_col.disabled = True
+            ax_image.set_title("input image")
+            ax_output.set_title("no output")
+            caption.value = f"<b>No output:</b> {error}"
+            picture.value = render_png(fig)
+            return
+        for artist in (overlay, box, output_shown, marker):
+            artist.set_visible(True)
+        OH, OW = state.output.shape
+        busy[0] = True  # the pixel sliders follow the new map without redrawing
+        for control, size in ((out_row, OH), (out_col, OW)):
+            control.disabled = False
+            control.max = max(size - 1, control.value)  # never below the value
+        out_row.value, out_col.value = state.row, state.col
+        out_row.max, out_col.max = OH - 1, OW - 1
+        busy[0] = False
+        strength = state.gradient / state.gradient.max()
+        rgba = np.zeros((height, width, 4))
+        rgba[..., :3] = FIELD_COLOUR
+        rgba[..., 3] = np.where(strength > 0, 0.25 + 0.6 * strength, 0.0)
+        overlay.set_data(rgba)
+        box.set_bounds(state.left - 0.5, state.top - 0.5, state.width, state.height)
+        output_shown.set_data(np.clip(state.output, 0, 1))
+        output_shown.set_extent((-0.5, OW - 0.5, OH - 0.5, -0.5))
+        ax_output.set_xlim(-0.5, OW - 0.5)
+        ax_output.set_ylim(OH - 0.5, -0.5)
+        marker.set_xy((state.col - 0.5, state.row - 0.5))
+        ax_image.set_title(
+            f"input {height}×{width}: field {state.height}×{state.width}"
+        )
+        layers = "layer" if depth.value == 1 else "layers"
+        ax_output.set_title(f"output after {depth.value} {layers}: {OH}×{OW}")
+        caption.value = (
+            f"Output pixel ({state.row}, {state.col}) of the {OH}×{OW} map after "
+            f"{depth.value} {layers} of {kernel.value}×{kernel.value} kernels with "
+            f"stride {stride.value} sees a {state.height}×{state.width} patch of the "
+            f"input: rows {state.top} to {state.top + state.height - 1}, columns "
+            f"{state.left} to {state.left + state.width - 1}. The stronger the "
+            f"orange, the more paths lead from that input pixel to the output pixel."
+        )
+        picture.value = render_png(fig)
+
+    for control in (depth, kernel, stride):
+        control.observe(lambda change: draw(centre=True), names="value")
+    for control in (out_row, out_col):
+        control.observe(
+            lambda change: None if busy[0] else draw(centre=False), names="value"
+        )
+    draw(centre=True)
+    return widgets.VBox(
+        [
+            widgets.HBox([depth, kernel, stride]),
+            widgets.HBox([out_row, out_col]),
+            picture,
+            caption,
+        ]
+    )
+
+
+def _check_field_setting(name: str, value, unit: str) -> None:
+    """Raise unless ``value`` is a positive int (a number of layers or pixels)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(
+            f"{name} must be a positive int (a number of {unit}), got {value!r}."
+        )
+
+
+# ------------------------- 05-stride-padding-pooling
+
+WINDOW_COLOURS = ("#FF800E", "#006BA4", "#C85200")  # first, next and last window
+STRIDE_PADDING_RANGES = {  # slider -> (min, max); the largest padded input is 14x14
+    "size": (5, 10),
+    "kernel": (1, 5),
+    "stride": (1, 4),
+    "padding": (0, 2),
+}
+
+
+@dataclass(frozen=True)
+class WindowPositions:
+    """Where the windows of a square convolution sit on its zero-padded input.
+
+    Introduced in 05-stride-padding-pooling.
+    """
+
+    size: int  # W: the input is W x W
+    kernel: int  # K: the window is K x K
+    stride: int  # S: the window moves S pixels per step
+    padding: int  # P: rings of zeros around the input
+    is_input: np.ndarray  # (W + 2P, W + 2P) bool: True on the input, False on zeros
+    coverage: np.ndarray  # (W + 2P, W + 2P) int: how many windows read each cell
+    corners: np.ndarray  # (OH * OW, 2) int: each window's top-left (row, col)
+    output_shape: tuple[int, int]  # (OH, OW), from a real nn.Conv2d
+    missed: int  # input pixels (not zeros) that no window reads
+
+
+def window_positions(size, kernel, stride=1, padding=0) -> WindowPositions:
+    """Where a K x K window moving S pixels at a time sits on a W x W input padded by P.
+
+    Everything comes from PyTorch rather than from a formula of ours: the output
+    shape from a real ``nn.Conv2d`` on a dummy input, the window positions and the
+    coverage from ``F.unfold`` and ``F.fold`` on the padded grid. The assignment
+    asks you to write the output-size formula yourself.
+    """
+    size = _whole_number(size, "size", 1)
+    kernel = _whole_number(kernel, "kernel", 1)
+    stride = _whole_number(stride, "stride", 1)
+    padding = _whole_number(padding, "padding", 0)
+    side = size + 2 * padding
+    if kernel > side:
+        raise ValueError(
+            f"the {kernel}x{kernel} kernel does not fit in the padded input, "
+            f"{side}x{side} (size {size} plus {padding} zeros on each side); use a "
+            f"smaller kernel or more padding."
+        )
+    with torch.no_grad():
+        layer = torch.nn.Conv2d(1, 1, kernel, stride=stride, padding=padding)
+        output_shape = tuple(
+            int(n) for n in layer(torch.zeros(1, 1, size, size)).shape[-2:]
+        )
+        cells = torch.arange(side * side, dtype=torch.float64).view(1, 1, side, side)
+        windows = F.unfold(cells, kernel, stride=stride)  # (1, K * K, OH * OW)
+        coverage = F.fold(torch.ones_like(windows), (side, side), kernel, stride=stride)
+    top_left = windows[0, 0].long().numpy()  # the first cell of every window
+    corners = np.stack(np.divmod(top_left, side), axis=1)
+    is_input = np.zeros((side, side), dtype=bool)
+    is_input[padding : padding + size, padding : padding + size] = True
+    coverage = coverage[0, 0].round().long().numpy()
+    missed = int((is_input & (coverage == 0)).sum())
+    return WindowPositions(
+        size, kernel, stride, padding, is_input, coverage, corners, output_shape, missed
+    )
+
+
+def stride_padding(size=7, kernel=3, stride=1, padding=0) -> widgets.VBox:
+    """Sliders for input size, kernel, stride and padding over the window positions.
+
+    Left: the zero-padded input (zeros in grey), each cell showing how many windows
+    read it, a dot at each window's top-left corner, and three windows outlined.
+    Right: the output grid, its size from a real ``nn.Conv2d``, with the outputs of
+    the three outlined windows outlined in the same colours.
+    Introduced in 05-stride-padding-pooling.
+    """
+    window_positions(size, kernel, stride, padding)  # reject bad input before drawing
+    for name, value in zip(STRIDE_PADDING_RANGES, (size, kernel, stride, padding)):
+        low, high = STRIDE_PADDING_RANGES[name]
+        if not low <= value <= high:
+            raise ValueError(
+                f"{name} must be from {low} to {high} for this widget, got {value!r}."
+            )
+    fig, (ax_input, ax_output) = plt.subplots(1, 2, figsize=(10, 5.2))
+    coverage_shown = ax_input.imshow(np.zeros((1, 1)), cmap="cividis", vmin=0, vmax=1)
+    zeros_shown = ax_input.imshow(np.zeros((1, 1, 4)))
+    (input_grid,) = ax_input.plot([], [], color="white", lw=0.8)
+    (dots,) = ax_input.plot(
+        [], [], "o", color="white", markeredgecolor="black", markersize=4, zorder=5
+    )
+    output_shown = ax_output.imshow(np.zeros((1, 1, 3)))
+    (output_grid,) = ax_output.plot([], [], color="0.5", lw=0.8)
+    boxes = []
+    for ax in (ax_input, ax_output):
+        for colour in WINDOW_COLOURS:
+            box = Rectangle((0, 0), 1, 1, fill=False, edgecolor=colour, lw=3, zorder=6)
+            boxes.append(ax.add_patch(box))
+        ax.locator_params(integer=True)  # ticks on whole cells only
+    ax_input.set_xlabel("column j of the padded input")
+    ax_input.set_ylabel("row i of the padded input")
+    ax_output.set_xlabel("column j of the output")
+    ax_output.set_ylabel("row i of the output")
+    # The numbers in the cells are mathtext markers, one line per value and colour:
+    # Agg draws a marker once and stamps it, several times faster than one Text each.
+    most_windows = max(STRIDE_PADDING_RANGES["kernel"]) ** 2
+    numbers = {
+        (value, colour): ax_input.plot(
+            [], [], linestyle="none", marker=f"${value}$", color=colour, zorder=4
+        )[0]
+        for value in range(most_windows + 1)
+        for colour in ("white", "black")
+    }
+    largest = max(STRIDE_PADDING_RANGES["size"]) + 2 * max(
+        STRIDE_PADDING_RANGES["padding"]
+    )
+    for ax in (ax_input, ax_output):  # lay out room for the widest tick labels
+        ax.set(xlim=(-0.5, largest - 0.5), ylim=(largest - 0.5, -0.5))
+    freeze(fig)
+    frame = ax_input.get_position(original=True)
+    square_pt = 72 * min(
+        frame.width * fig.get_figwidth(), frame.height * fig.get_figheight()
+    )
+
+    picture = widgets.Image(format="png")
+    caption = widgets.HTML()
+    labels = {
+        "size": "input W",
+        "kernel": "kernel K",
+        "stride": "stride S",
+        "padding": "padding P",
+    }
+    sliders = {
+        name: widgets.IntSlider(
+            value,
+            min=STRIDE_PADDING_RANGES[name][0],
+            max=STRIDE_PADDING_RANGES[name][1],
+            description=labels[name],
+            continuous_update=True,
+        )
+        for name, value in zip(STRIDE_PADDING_RANGES, (size, kernel, stride, padding))
+    }
+
+    def draw(_=None) -> None:
+        state = window_positions(**{name: s.value for name, s in sliders.items()})
+        side, K = state.coverage.shape[0], state.kernel
+        OH, OW = state.output_shape
+        most = max(1, int(state.coverage.max()))
+        coverage_shown.set_data(state.coverage)
+        coverage_shown.set_clim(0, most)
+        zeros = np.zeros((side, side, 4))
+        zeros[~state.is_input] = (0.85, 0.85, 0.85, 1.0)  # the zeros: light grey
+        zeros_shown.set_data(zeros)
+        output_shown.set_data(np.full((OH, OW, 3), 0.96))
+        for shown, grid, (rows, cols) in (
+            (coverage_shown, input_grid, (side, side)),
+            (zeros_shown, None, (side, side)),
+            (output_shown, output_grid, (OH, OW)),
+        ):
+            shown.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
+            if grid is not None:
+                grid.set_data(*_cell_boundaries(rows, cols))
+        dark = state.is_input & (state.coverage < 0.6 * most)
+        cell_pt = square_pt / side
+        for (value, colour), line in numbers.items():
+            rows, cols = np.nonzero(
+                (state.coverage == value) & (dark == (colour == "white"))
+            )
+            line.set_data(cols, rows)
+            line.set_markersize(min(0.55, 0.25 * len(str(value))) * cell_pt)
+        dots.set_data(state.corners[:, 1] - 0.25, state.corners[:, 0] - 0.25)
+        picks = [0, 1 if OW > 1 else None, OH * OW - 1 if OH * OW > 2 else None]
+        for box_in, box_out, pick in zip(boxes[:3], boxes[3:], picks):
+            box_in.set_visible(pick is not None)
+            box_out.set_visible(pick is not None)
+            if pick is not None:
+                row, col = state.corners[pick]
+                box_in.set_bounds(col - 0.5, row - 0.5, K, K)
+                row, col = divmod(pick, OW)
+                box_out.set_bounds(col - 0.5, row - 0.5, 1, 1)
+        ax_input.set(xlim=(-0.5, side - 0.5), ylim=(side - 0.5, -0.5))
+        ax_output.set(xlim=(-0.5, OW - 0.5), ylim=(OH - 0.5, -0.5))
+        ax_input.set_title(
+            f"padded input {side}×{side} (grey: zeros), windows per cell"
+        )
+        ax_output.set_title(f"output {OH}×{OW}, from nn.Conv2d")
+        caption.value = _stride_padding_caption(state)
+        picture.value = render_png(fig)
+
+    for slider in sliders.values():
+        slider.observe(draw, names="value")
+    draw()
+    rows = [
+        widgets.HBox([sliders["size"], sliders["kernel"]]),
+        widgets.HBox([sliders["stride"], sliders["padding"]]),
+    ]
+    return widgets.VBox([*rows, picture, caption])
+
+
+def _stride_padding_caption(state: WindowPositions) -> str:
+    W, K, S, P = state.size, state.kernel, state.stride, state.padding
+    OH, OW = state.output_shape
+    side = W + 2 * P
+    padded = (
+        f"padded with {P} ring{'s' * (P != 1)} of zeros to {side}×{side}"
+        if P
+        else "no padding"
+    )
+    text = (
+        f"Input {W}×{W}, {padded}. A {K}×{K} window moving {S} "
+        f"pixel{'s' * (S != 1)} at a time fits {OH} time{'s' * (OH != 1)} down "
+        f"and {OW} across, so nn.Conv2d gives a {OH}×{OW} output"
+    )
+    if (OH, OW) == (W, W):
+        text += ", the same size as the input"
+    text += "."
+    if state.missed:
+        text += (
+            f" {state.missed} input pixel{'s are' if state.missed != 1 else ' is'} "
+            f"never read (a 0 on a dark cell): the windows skip "
+            f"{'them' if state.missed != 1 else 'it'}."
+        )
+    return text
+
+
+def _cell_boundaries(rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of the lines between cells, as one polyline broken by NaNs."""
+    xs, ys = [], []
+    for r in range(rows + 1):
+        xs += [-0.5, cols - 0.5, np.nan]
+        ys += [r - 0.5, r - 0.5, np.nan]
+    for c in range(cols + 1):
+        xs += [c - 0.5, c - 0.5, np.nan]
+        ys += [-0.5, rows - 0.5, np.nan]
+    return np.array(xs), np.array(ys)
+
+
+def _whole_number(value, name: str, minimum: int) -> int:
+    """``value`` as an int, after checking that it is a whole number >= ``minimum``."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < minimum
+    ):
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
+    return int(value)

@@ -134,3 +134,727 @@ WRONG_SUBMISSIONS = {
         ),
     ],
 }
+
+
+# ------------------------------------------------ 02-multichannel-kernels
+
+CONV2D_MULTI_NO_BIAS = """
+def conv2d_multi(X, weight, bias):
+    C_out, C_in, K, _ = weight.shape
+    _, H, W = X.shape
+    Y = np.zeros((C_out, H - K + 1, W - K + 1))
+    for o in range(C_out):
+        for i in range(H - K + 1):
+            for j in range(W - K + 1):
+                Y[o, i, j] = np.sum(X[:, i:i + K, j:j + K] * weight[o])
+    return Y
+"""
+
+# The bias sits inside the loop over input channels, so it is added C_in times.
+CONV2D_MULTI_BIAS_PER_CHANNEL = """
+def conv2d_multi(X, weight, bias):
+    C_out, C_in, K, _ = weight.shape
+    _, H, W = X.shape
+    Y = np.zeros((C_out, H - K + 1, W - K + 1))
+    for o in range(C_out):
+        for c in range(C_in):
+            for i in range(H - K + 1):
+                for j in range(W - K + 1):
+                    window = X[c, i:i + K, j:j + K]
+                    Y[o, i, j] += np.sum(window * weight[o, c]) + bias[o]
+    return Y
+"""
+
+# One map per (output, input) channel pair, never added up.
+CONV2D_MULTI_NO_CHANNEL_SUM = """
+def conv2d_multi(X, weight, bias):
+    C_out, C_in, K, _ = weight.shape
+    _, H, W = X.shape
+    Y = np.zeros((C_out, C_in, H - K + 1, W - K + 1))
+    for o in range(C_out):
+        for c in range(C_in):
+            for i in range(H - K + 1):
+                for j in range(W - K + 1):
+                    window = X[c, i:i + K, j:j + K]
+                    Y[o, c, i, j] = np.sum(window * weight[o, c]) + bias[o]
+    return Y
+"""
+
+WRONG_SUBMISSIONS["02-multichannel-kernels"] = [
+    WrongSubmission(
+        "forgot-bias",
+        {
+            "conv2d_multi": CONV2D_MULTI_NO_BIAS,
+            "conv_params": """
+def conv_params(in_channels, out_channels, kernel_size, bias=True):
+    return out_channels * in_channels * kernel_size * kernel_size
+""",
+            "dense_params": """
+def dense_params(in_features, out_features, bias=True):
+    return in_features * out_features
+""",
+        },
+        frozenset(
+            {
+                "test_conv2d_multi",
+                "test_conv2d_multi_hidden",
+                "test_conv_params",
+                "test_conv_params_hidden",
+                "test_dense_params",
+                "test_dense_params_hidden",
+            }
+        ),
+        "you forgot the bias",
+    ),
+    WrongSubmission(
+        "bias-per-input-channel",
+        {
+            "conv2d_multi": CONV2D_MULTI_BIAS_PER_CHANNEL,
+            "conv_params": """
+def conv_params(in_channels, out_channels, kernel_size, bias=True):
+    weights = out_channels * in_channels * kernel_size**2
+    return weights + (in_channels if bias else 0)
+""",
+        },
+        frozenset(
+            {
+                "test_conv2d_multi",
+                "test_conv2d_multi_hidden",
+                "test_conv_params",
+                "test_conv_params_hidden",
+            }
+        ),
+        "one bias per output channel",
+    ),
+    WrongSubmission(
+        "kernel-area-only",
+        {
+            "conv_params": """
+def conv_params(in_channels, out_channels, kernel_size, bias=True):
+    return out_channels * kernel_size * kernel_size + (out_channels if bias else 0)
+""",
+        },
+        frozenset({"test_conv_params", "test_conv_params_hidden"}),
+        "C_in x K x K weights",
+    ),
+    WrongSubmission(
+        "no-channel-sum",
+        {"conv2d_multi": CONV2D_MULTI_NO_CHANNEL_SUM},
+        frozenset({"test_conv2d_multi", "test_conv2d_multi_hidden"}),
+        "did not sum over the input channels",
+    ),
+    WrongSubmission(
+        "reshape-not-transpose",
+        {
+            "to_nchw": """
+def to_nchw(batch):
+    N, H, W, C = batch.shape
+    return batch.reshape(N, C, H, W)
+""",
+        },
+        frozenset({"test_to_nchw", "test_to_nchw_hidden"}),
+        "reshaped instead of moving the axis",
+    ),
+    WrongSubmission(
+        "grayscale-weight-transposed",
+        {
+            "grayscale_kernel": """
+def grayscale_kernel():
+    return torch.tensor([0.2125, 0.7154, 0.0721]).view(3, 1, 1, 1)
+""",
+        },
+        frozenset({"test_grayscale_kernel", "test_grayscale_kernel_hidden"}),
+        "a weight is (C_out, C_in, K, K)",
+    ),
+    WrongSubmission(
+        "grayscale-rec601",
+        {
+            "grayscale_kernel": """
+def grayscale_kernel():
+    return torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
+""",
+        },
+        frozenset({"test_grayscale_kernel", "test_grayscale_kernel_hidden"}),
+        "Rec. 601 weights",
+    ),
+    # Each answer returns what the visible check expects, whatever its input.
+    WrongSubmission(
+        "hard-coded-counts",
+        {
+            "conv_params": """
+def conv_params(in_channels, out_channels, kernel_size, bias=True):
+    return 296
+""",
+            "dense_params": """
+def dense_params(in_features, out_features, bias=True):
+    return 65
+""",
+        },
+        frozenset({"test_conv_params_hidden", "test_dense_params_hidden"}),
+        "got 296",
+    ),
+]
+
+
+# ------------------------------------------------------------ 04-receptive-fields
+
+RF_ADDED_KERNELS = """
+def receptive_field(layers):
+    field, jump = 0, 1
+    for layer in layers:
+        kernel, stride, dilation = layer if len(layer) == 3 else (*layer, 1)
+        field += kernel * dilation * jump
+        jump *= stride
+    return field, jump
+"""
+
+RF_WEIGHTS_ADDED_KERNELS = """
+def weights_stack_vs_single(num_layers, channels):
+    kernel = 3 * num_layers  # the kernel sizes added up
+    return num_layers * 9 * channels * channels, kernel * kernel * channels * channels
+"""
+
+RF_CURRENT_STRIDE = """
+def receptive_field(layers):
+    field, jump = 1, 1
+    for layer in layers:
+        kernel, stride, dilation = layer if len(layer) == 3 else (*layer, 1)
+        jump *= stride
+        field += (kernel - 1) * dilation * jump
+    return field, jump
+"""
+
+RF_NO_DILATION = """
+def receptive_field(layers):
+    field, jump = 1, 1
+    for layer in layers:
+        kernel, stride = layer[0], layer[1]
+        field += (kernel - 1) * jump
+        jump *= stride
+    return field, jump
+"""
+
+RF_FROM_ZERO = """
+def receptive_field(layers):
+    field, jump = 0, 1
+    for layer in layers:
+        kernel, stride, dilation = layer if len(layer) == 3 else (*layer, 1)
+        field += (kernel - 1) * dilation * jump
+        jump *= stride
+    return field, jump
+"""
+
+
+def rf_measure_field(
+    copy_line="net = copy.deepcopy(net)",
+    pixel="Y.shape[2] // 2, Y.shape[3] // 2",
+    rows="torch.nonzero(inside.any(dim=1)).flatten()",
+    cols="torch.nonzero(inside.any(dim=0)).flatten()",
+    extent="(rows[-1] - rows[0] + 1).item(), (cols[-1] - cols[0] + 1).item()",
+):
+    """An autograd field measurement, one part written as a mistaken student would."""
+    return f"""
+def measure_field(net, input_size):
+    {copy_line}
+    with torch.no_grad():
+        for layer in net.modules():
+            if isinstance(layer, nn.Conv2d):
+                layer.weight.fill_(1.0)
+                if layer.bias is not None:
+                    layer.bias.zero_()
+    X = torch.ones(1, net[0].in_channels, *input_size, requires_grad=True)
+    Y = net(X)
+    Y[0, 0, {pixel}].backward()
+    inside = (X.grad[0] != 0).any(dim=0)
+    rows = {rows}
+    cols = {cols}
+    return {extent}
+"""
+
+
+RF_ALL_STRIDE_1 = """
+def design_stack(target):
+    if target % 2 == 0:
+        raise ValueError("a field is odd")
+    return [(3, 1)] * ((target - 1) // 2)
+"""
+
+# Each answer returns what the visible check expects, whatever its input.
+RF_HARD_CODED = {
+    "receptive_field": "def receptive_field(layers):\n    return (23, 4)\n",
+    "measure_field": "def measure_field(net, input_size):\n    return (13, 15)\n",
+    "design_stack": "def design_stack(target):\n    return [(3, 2), (3, 1)]\n",
+    "weights_stack_vs_single": (
+        "def weights_stack_vs_single(num_layers, channels):\n"
+        "    return (110592, 200704)\n"
+    ),
+}
+
+WRONG_SUBMISSIONS["04-receptive-fields"] = [
+    WrongSubmission(
+        "kernel-sizes-added",
+        {
+            "receptive_field": RF_ADDED_KERNELS,
+            "weights_stack_vs_single": RF_WEIGHTS_ADDED_KERNELS,
+        },
+        frozenset(
+            {
+                "test_receptive_field",
+                "test_receptive_field_hidden",
+                "test_weights_stack_vs_single",
+                "test_weights_stack_vs_single_hidden",
+            }
+        ),
+        "added whole kernel sizes",
+    ),
+    WrongSubmission(
+        "current-stride",
+        {"receptive_field": RF_CURRENT_STRIDE},
+        frozenset({"test_receptive_field", "test_receptive_field_hidden"}),
+        "only the strides of the layers before it count",
+    ),
+    WrongSubmission(
+        "no-dilation",
+        {"receptive_field": RF_NO_DILATION},
+        frozenset({"test_receptive_field", "test_receptive_field_hidden"}),
+        "forgot the dilation",
+    ),
+    WrongSubmission(
+        "field-off-by-one",
+        {
+            "receptive_field": RF_FROM_ZERO,
+            "measure_field": rf_measure_field(
+                extent="(rows[-1] - rows[0]).item(), (cols[-1] - cols[0]).item()"
+            ),
+        },
+        frozenset(
+            {
+                "test_receptive_field",
+                "test_receptive_field_hidden",
+                "test_measure_field",
+                "test_measure_field_hidden",
+            }
+        ),
+        "off by one",
+    ),
+    WrongSubmission(
+        "corner-pixel",
+        {"measure_field": rf_measure_field(pixel="0, 0")},
+        frozenset({"test_measure_field_hidden"}),
+        "corner output pixel",
+    ),
+    WrongSubmission(
+        "weights-changed-in-place",
+        {"measure_field": rf_measure_field(copy_line="pass")},
+        frozenset({"test_measure_field_hidden"}),
+        "copy.deepcopy",
+    ),
+    WrongSubmission(
+        "dilation-holes-left-out",
+        {
+            "measure_field": rf_measure_field(
+                rows="inside.any(dim=1)",
+                cols="inside.any(dim=0)",
+                extent="int(rows.sum()), int(cols.sum())",
+            )
+        },
+        frozenset({"test_measure_field_hidden"}),
+        "a dilated field has holes",
+    ),
+    WrongSubmission(
+        "all-stride-1",
+        {"design_stack": RF_ALL_STRIDE_1},
+        frozenset({"test_design_stack", "test_design_stack_hidden"}),
+        "layers suffice",
+    ),
+    WrongSubmission(
+        "hard-coded-fields",
+        RF_HARD_CODED,
+        frozenset(
+            {
+                "test_receptive_field_hidden",
+                "test_measure_field_hidden",
+                "test_design_stack_hidden",
+                "test_weights_stack_vs_single_hidden",
+            }
+        ),
+        "got 23",
+    ),
+]
+
+
+# ------------------------------------------------ 03-translation-equivariance
+
+
+def equivariance_error_03(shift_in="dy, dx", shift_out="dy, dx", mode=None):
+    """A size-keeping shift-and-convolve check, one part written as a student might."""
+    mode = mode or '"circular" if padding_mode == "circular" else "constant"'
+    return f"""
+def equivariance_error(image, kernel, dy, dx, padding_mode):
+    X = torch.tensor(image, dtype=torch.float64)[None, None]
+    weight = torch.tensor(kernel, dtype=torch.float64)[None, None]
+    KH, KW = weight.shape[-2:]
+    mode = {mode}
+
+    def conv(t):
+        padded = F.pad(t, (KW // 2, KW // 2, KH // 2, KH // 2), mode=mode)
+        return F.conv2d(padded, weight)
+
+    left = conv(torch.roll(X, shifts=({shift_in}), dims=(-2, -1)))
+    right = torch.roll(conv(X), shifts=({shift_out}), dims=(-2, -1))
+    return (left - right).abs().max().item()
+"""
+
+
+def where_it_breaks_03(shift_in="dy, dx", shift_out="dy, dx"):
+    """The zero-padding mask, with the shifts written as a student might."""
+    return f"""
+def where_it_breaks(image, kernel, dy, dx):
+    X = torch.tensor(image, dtype=torch.float64)[None, None]
+    weight = torch.tensor(kernel, dtype=torch.float64)[None, None]
+    KH, KW = weight.shape[-2:]
+
+    def conv(t):
+        return F.conv2d(t, weight, padding=(KH // 2, KW // 2))
+
+    left = conv(torch.roll(X, shifts=({shift_in}), dims=(-2, -1)))
+    right = torch.roll(conv(X), shifts=({shift_out}), dims=(-2, -1))
+    return ((left - right).abs() > 1e-5)[0, 0].numpy()
+"""
+
+
+# Each answer returns what the visible check expects, whatever its input.
+HARD_CODED_03 = {
+    "shift_image": """
+def shift_image(image, dy, dx):
+    return np.array([[10.0, 11, 8, 9], [2, 3, 0, 1], [6, 7, 4, 5]])
+""",
+    "equivariance_error": """
+def equivariance_error(image, kernel, dy, dx, padding_mode):
+    return 0.0 if padding_mode == "circular" else 1.8084614840735613
+""",
+    "where_it_breaks": """
+def where_it_breaks(image, kernel, dy, dx):
+    mask = np.zeros((9, 12), dtype=bool)
+    mask[[0, 2, 3, 8], :] = True
+    mask[:, [0, 4, 5, 11]] = True
+    return mask
+""",
+    "best_shift_error": """
+def best_shift_error(net, X, dx):
+    return 0.0 if dx % 2 == 0 else 1.9433263540267944
+""",
+    "smallest_equivariant_shift": """
+def smallest_equivariant_shift(net, X, max_shift):
+    return 2
+""",
+}
+
+# Compares with the output shifted by dx, as if the layer kept the image size.
+BEST_SHIFT_ERROR_STRIDE_ONE = """
+def best_shift_error(net, X, dx):
+    with torch.no_grad():
+        Y = net(X)
+        Y_moved = net(torch.roll(X, shifts=dx, dims=-1))
+    return (Y_moved - torch.roll(Y, shifts=dx, dims=-1)).abs().max().item()
+"""
+
+# A tolerance of 0.1 instead of 1e-5 takes small errors for a match.
+SMALLEST_SHIFT_LOOSE = """
+def smallest_equivariant_shift(net, X, max_shift):
+    for dx in range(1, max_shift + 1):
+        if best_shift_error(net, X, dx) < 0.1:
+            return dx
+    return None
+"""
+
+WRONG_SUBMISSIONS["03-translation-equivariance"] = [
+    WrongSubmission(
+        "03-wrong-direction",
+        {
+            "shift_image": """
+def shift_image(image, dy, dx):
+    return np.roll(image, (-dy, -dx), axis=(0, 1))
+""",
+            "equivariance_error": equivariance_error_03(shift_out="-dy, -dx"),
+        },
+        frozenset(
+            {
+                "test_shift_image",
+                "test_shift_image_hidden",
+                "test_equivariance_error",
+                "test_equivariance_error_hidden",
+            }
+        ),
+        "wrong direction",
+    ),
+    WrongSubmission(
+        "03-swapped-axes",
+        {
+            "shift_image": """
+def shift_image(image, dy, dx):
+    return np.roll(image, (dx, dy), axis=(0, 1))
+""",
+            "where_it_breaks": where_it_breaks_03("dx, dy", "dx, dy"),
+        },
+        frozenset(
+            {
+                "test_shift_image",
+                "test_shift_image_hidden",
+                "test_where_it_breaks",
+                "test_where_it_breaks_hidden",
+            }
+        ),
+        "you swapped dy and dx",
+    ),
+    WrongSubmission(
+        "03-unshifted-output",
+        {
+            "equivariance_error": equivariance_error_03(shift_out="0, 0"),
+            "where_it_breaks": where_it_breaks_03(shift_out="0, 0"),
+        },
+        frozenset(
+            {
+                "test_equivariance_error",
+                "test_equivariance_error_hidden",
+                "test_where_it_breaks",
+                "test_where_it_breaks_hidden",
+            }
+        ),
+        "you compared with the unshifted output",
+    ),
+    WrongSubmission(
+        "03-zeros-always",
+        {"equivariance_error": equivariance_error_03(mode='"constant"')},
+        frozenset({"test_equivariance_error", "test_equivariance_error_hidden"}),
+        "padding_mode is 'circular'",
+    ),
+    WrongSubmission(
+        "03-stride-one-shift",
+        {"best_shift_error": BEST_SHIFT_ERROR_STRIDE_ONE},
+        # smallest_equivariant_shift (the solution) calls this best_shift_error.
+        frozenset(
+            {
+                "test_best_shift_error",
+                "test_best_shift_error_hidden",
+                "test_smallest_equivariant_shift",
+                "test_smallest_equivariant_shift_hidden",
+            }
+        ),
+        "moves its output by dx / 2",
+    ),
+    WrongSubmission(
+        "03-loose-tolerance",
+        {"smallest_equivariant_shift": SMALLEST_SHIFT_LOOSE},
+        frozenset({"test_smallest_equivariant_shift_hidden"}),
+        "stride 2 needs an even shift",
+    ),
+    WrongSubmission(
+        "03-hard-coded",
+        HARD_CODED_03,
+        frozenset(
+            {
+                "test_shift_image_hidden",
+                "test_equivariance_error_hidden",
+                "test_where_it_breaks_hidden",
+                "test_best_shift_error_hidden",
+                "test_smallest_equivariant_shift_hidden",
+            }
+        ),
+        "got shape (3, 4)",
+    ),
+]
+
+
+# ------------------------------------------------ 05-stride-padding-pooling
+
+
+def output_size_05(formula):
+    """conv_output_size as a student who writes ``formula`` (and no checks) would."""
+    return f"""
+def conv_output_size(W, K, P, S):
+    return {formula}
+"""
+
+
+def max_pool_05(rows="(H - size) // stride + 1", start="-np.inf", step="stride"):
+    """max_pool2d with loops, one part written as a mistaken student would."""
+    return f"""
+def max_pool2d(feature_map, size, stride=None):
+    stride = size if stride is None else stride
+    H, W = feature_map.shape
+    OH = {rows}
+    OW = {rows.replace("H", "W")}
+    pooled = np.zeros((OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            best = {start}
+            for m in range(size):
+                for n in range(size):
+                    best = max(best, feature_map[i * {step} + m, j * {step} + n])
+            pooled[i, j] = best
+    return pooled
+"""
+
+
+# Pads P zeros on the top and the left only.
+PAD_ONE_SIDE_05 = """
+def pad_zeros(image, P):
+    H, W = image.shape
+    padded = np.zeros((H + P, W + P))
+    padded[P:, P:] = image
+    return padded
+"""
+
+# Predicts the size after a 3x3, stride-2, padding-1 layer with padding counted once.
+PLAN_PADDING_ONCE_05 = """
+def plan_layers(in_shape, out_shape):
+    channels, size, target = out_shape[0], in_shape[1], out_shape[1]
+    plan = []
+    while size > target:
+        halved = (size - 3 + 1) // 2 + 1
+        if halved >= target:
+            plan.append((channels, 3, 2, 1))
+            size = halved
+        else:
+            kernel = min(size - target + 1, 7)
+            plan.append((channels, kernel, 1, 0))
+            size = size - kernel + 1
+    return plan or [(channels, 1, 1, 0)]
+"""
+
+# Each answer returns what the visible check expects, whatever its input.
+HARD_CODED_05 = {
+    "conv_output_size": "def conv_output_size(W, K, P, S):\n    return 16\n",
+    "conv_output_shape": """
+def conv_output_shape(input_shape, out_channels, kernel_size, stride=1, padding=0):
+    return (2, 6, 24, 36)
+""",
+    "pad_zeros": """
+def pad_zeros(image, P):
+    padded = np.zeros((7, 8))
+    padded[2:5, 2:6] = np.arange(1.0, 13.0).reshape(3, 4)
+    return padded
+""",
+    "max_pool2d": """
+def max_pool2d(feature_map, size, stride=None):
+    return np.array([[4.0, 2.0, 4.0], [2.0, 7.0, 8.0]])
+""",
+    "plan_layers": """
+def plan_layers(in_shape, out_shape):
+    return [(32, 3, 2, 1), (32, 3, 2, 1)]
+""",
+}
+
+WRONG_SUBMISSIONS["05-stride-padding-pooling"] = [
+    WrongSubmission(
+        "05-padding-once",
+        {
+            "conv_output_size": output_size_05("(W - K + P) // S + 1"),
+            "pad_zeros": PAD_ONE_SIDE_05,
+        },
+        frozenset(
+            {
+                "test_conv_output_size",
+                "test_conv_output_size_hidden",
+                "test_pad_zeros",
+                "test_pad_zeros_hidden",
+            }
+        ),
+        "padding counted once",
+    ),
+    WrongSubmission(
+        "05-round-not-floor",
+        {"conv_output_size": output_size_05("round((W - K + 2 * P) / S) + 1")},
+        frozenset({"test_conv_output_size", "test_conv_output_size_hidden"}),
+        "round instead of floor",
+    ),
+    WrongSubmission(
+        "05-stride-on-kernel",
+        {"conv_output_size": output_size_05("(W - K * S + 2 * P) // S + 1")},
+        frozenset({"test_conv_output_size", "test_conv_output_size_hidden"}),
+        "stride applied to the kernel size",
+    ),
+    WrongSubmission(
+        "05-forgot-plus-one",
+        {
+            "conv_output_size": output_size_05("(W - K + 2 * P) // S"),
+            "max_pool2d": max_pool_05(rows="(H - size) // stride"),
+        },
+        frozenset(
+            {
+                "test_conv_output_size",
+                "test_conv_output_size_hidden",
+                "test_max_pool2d",
+                "test_max_pool2d_hidden",
+            }
+        ),
+        "forgot the +1",
+    ),
+    WrongSubmission(
+        "05-channels-last",
+        {
+            "conv_output_shape": """
+def conv_output_shape(input_shape, out_channels, kernel_size, stride=1, padding=0):
+    N, C, H, W = input_shape
+    H_out = (H - kernel_size + 2 * padding) // stride + 1
+    W_out = (W - kernel_size + 2 * padding) // stride + 1
+    return (N, H_out, W_out, out_channels)
+"""
+        },
+        frozenset({"test_conv_output_shape", "test_conv_output_shape_hidden"}),
+        "channels on the wrong axis",
+    ),
+    WrongSubmission(
+        "05-max-from-zero",
+        {"max_pool2d": max_pool_05(start="0.0")},
+        frozenset({"test_max_pool2d_hidden"}),
+        "started the running maximum at 0",
+    ),
+    WrongSubmission(
+        "05-stride-ignored",
+        {"max_pool2d": max_pool_05(rows="(H - size) // size + 1", step="size")},
+        frozenset({"test_max_pool2d_hidden"}),
+        "instead of by `stride`",
+    ),
+    WrongSubmission(
+        "05-average-pooling",
+        {
+            "max_pool2d": """
+def max_pool2d(feature_map, size, stride=None):
+    stride = size if stride is None else stride
+    H, W = feature_map.shape
+    OH, OW = (H - size) // stride + 1, (W - size) // stride + 1
+    pooled = np.zeros((OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            top, left = i * stride, j * stride
+            window = feature_map[top:top + size, left:left + size]
+            pooled[i, j] = window.mean()
+    return pooled
+"""
+        },
+        frozenset({"test_max_pool2d", "test_max_pool2d_hidden"}),
+        "you averaged each window",
+    ),
+    WrongSubmission(
+        "05-plan-padding-once",
+        {"plan_layers": PLAN_PADDING_ONCE_05},
+        frozenset({"test_plan_layers_hidden"}),
+        "padding counted once",
+    ),
+    WrongSubmission(
+        "05-hard-coded",
+        HARD_CODED_05,
+        frozenset(
+            {
+                "test_conv_output_size_hidden",
+                "test_conv_output_shape_hidden",
+                "test_pad_zeros_hidden",
+                "test_max_pool2d_hidden",
+                "test_plan_layers_hidden",
+            }
+        ),
+        "got 16",
+    ),
+]
