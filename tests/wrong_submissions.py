@@ -486,40 +486,36 @@ WRONG_SUBMISSIONS["04-receptive-fields"] = [
 # ------------------------------------------------ 03-translation-equivariance
 
 
-def equivariance_error_03(shift_in="dy, dx", shift_out="dy, dx", mode=None):
-    """A size-keeping shift-and-convolve check, one part written as a student might."""
-    mode = mode or '"circular" if padding_mode == "circular" else "constant"'
+def equivariance_error_03(shift_in="dy, dx", shift_out="dy, dx", channels=""):
+    """Shift-then-layer against layer-then-shift, one part written as a student might.
+
+    ``channels="[0, 0]"`` measures the first output channel only.
+    """
     return f"""
-def equivariance_error(image, kernel, dy, dx, padding_mode):
-    X = torch.tensor(image, dtype=torch.float64)[None, None]
-    weight = torch.tensor(kernel, dtype=torch.float64)[None, None]
-    KH, KW = weight.shape[-2:]
-    mode = {mode}
-
-    def conv(t):
-        padded = F.pad(t, (KW // 2, KW // 2, KH // 2, KH // 2), mode=mode)
-        return F.conv2d(padded, weight)
-
-    left = conv(torch.roll(X, shifts=({shift_in}), dims=(-2, -1)))
-    right = torch.roll(conv(X), shifts=({shift_out}), dims=(-2, -1))
-    return (left - right).abs().max().item()
+def equivariance_error(layer, image, dy, dx):
+    X = torch.tensor(image, dtype=torch.float32)[None, None]
+    with torch.no_grad():
+        left = layer(torch.roll(X, shifts=({shift_in}), dims=(-2, -1)))
+        right = torch.roll(layer(X), shifts=({shift_out}), dims=(-2, -1))
+    return (left - right){channels}.abs().max().item()
 """
 
 
-def where_it_breaks_03(shift_in="dy, dx", shift_out="dy, dx"):
-    """The zero-padding mask, with the shifts written as a student might."""
+def where_it_breaks_03(
+    shift_in="dy, dx", shift_out="dy, dx", reduce=".any(dim=1)[0]", tol="tol"
+):
+    """The mask of broken pixels, one part written as a student might.
+
+    ``reduce`` turns the (1, C', H, W) comparison into the mask; ``tol`` is the
+    threshold the answer compares with.
+    """
     return f"""
-def where_it_breaks(image, kernel, dy, dx):
-    X = torch.tensor(image, dtype=torch.float64)[None, None]
-    weight = torch.tensor(kernel, dtype=torch.float64)[None, None]
-    KH, KW = weight.shape[-2:]
-
-    def conv(t):
-        return F.conv2d(t, weight, padding=(KH // 2, KW // 2))
-
-    left = conv(torch.roll(X, shifts=({shift_in}), dims=(-2, -1)))
-    right = torch.roll(conv(X), shifts=({shift_out}), dims=(-2, -1))
-    return ((left - right).abs() > 1e-5)[0, 0].numpy()
+def where_it_breaks(layer, image, dy, dx, tol=1e-5):
+    X = torch.tensor(image, dtype=torch.float32)[None, None]
+    with torch.no_grad():
+        left = layer(torch.roll(X, shifts=({shift_in}), dims=(-2, -1)))
+        right = torch.roll(layer(X), shifts=({shift_out}), dims=(-2, -1))
+    return ((left - right).abs() > {tol}){reduce}.numpy()
 """
 
 
@@ -530,12 +526,25 @@ def shift_image(image, dy, dx):
     return np.array([[10.0, 11, 8, 9], [2, 3, 0, 1], [6, 7, 4, 5]])
 """,
     "equivariance_error": """
-def equivariance_error(image, kernel, dy, dx, padding_mode):
-    return 0.0 if padding_mode == "circular" else 1.8084614840735613
+def equivariance_error(layer, image, dy, dx):
+    if isinstance(layer, nn.MaxPool2d):
+        return 0.26164788007736206
+    if isinstance(layer, nn.Sequential):
+        return 0.32937541604042053
+    return 0.0 if layer.padding_mode == "circular" else 0.47604382038116455
 """,
     "where_it_breaks": """
-def where_it_breaks(image, kernel, dy, dx):
+def where_it_breaks(layer, image, dy, dx, tol=1e-5):
+    if isinstance(layer, nn.MaxPool2d):
+        rows = ["000001011101", "100000000000", "100000000000", "110001110011",
+                "100000000000", "000000000001", "000010000001", "000001000001",
+                "000001000001"]
+        return np.array([[c == "1" for c in row] for row in rows])
     mask = np.zeros((9, 12), dtype=bool)
+    if isinstance(layer, nn.Sequential) and len(layer) == 3:  # conv, ReLU, conv
+        mask[[0, 1, 2, 3, 4, 7, 8], :] = True
+        mask[:, [0, 1, 3, 4, 5, 6, 10, 11]] = True
+        return mask
     mask[[0, 2, 3, 8], :] = True
     mask[:, [0, 4, 5, 11]] = True
     return mask
@@ -624,10 +633,32 @@ def shift_image(image, dy, dx):
         "you compared with the unshifted output",
     ),
     WrongSubmission(
-        "03-zeros-always",
-        {"equivariance_error": equivariance_error_03(mode='"constant"')},
-        frozenset({"test_equivariance_error", "test_equivariance_error_hidden"}),
-        "padding_mode is 'circular'",
+        "03-first-channel",
+        {
+            "equivariance_error": equivariance_error_03(channels="[0, 0]"),
+            "where_it_breaks": where_it_breaks_03(reduce="[0, 0]"),
+        },
+        frozenset(
+            {
+                "test_equivariance_error",
+                "test_equivariance_error_hidden",
+                "test_where_it_breaks",
+                "test_where_it_breaks_hidden",
+            }
+        ),
+        "you forgot the channel axis",
+    ),
+    WrongSubmission(
+        "03-channel-axis-kept",
+        {"where_it_breaks": where_it_breaks_03(reduce="[0]")},
+        frozenset({"test_where_it_breaks", "test_where_it_breaks_hidden"}),
+        "your mask keeps an axis for the output channels",
+    ),
+    WrongSubmission(
+        "03-ignores-tol",
+        {"where_it_breaks": where_it_breaks_03(tol="1e-5")},
+        frozenset({"test_where_it_breaks_hidden"}),
+        "you ignored tol",
     ),
     WrongSubmission(
         "03-stride-one-shift",
@@ -856,5 +887,173 @@ def max_pool2d(feature_map, size, stride=None):
             }
         ),
         "got 16",
+    ),
+]
+
+
+# ------------------------- 06-pretrained-classification
+
+
+def preprocess_06(size="(new_h, new_w)", normalised="(cropped - mean) / std"):
+    """preprocess as a student writes it, with the resize or the normalisation wrong."""
+    return f"""
+def preprocess(image, resize_size=256, crop_size=224,
+               mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)):
+    H, W = image.shape[-2:]
+    if H <= W:
+        new_h, new_w = resize_size, int(resize_size * W / H)
+    else:
+        new_h, new_w = int(resize_size * H / W), resize_size
+    resized = F.interpolate(image[None], size={size}, mode="bilinear",
+                            antialias=True, align_corners=False)[0]
+    new_h, new_w = resized.shape[-2:]
+    top = round((new_h - crop_size) / 2)
+    left = round((new_w - crop_size) / 2)
+    cropped = resized[:, top:top + crop_size, left:left + crop_size]
+    mean = torch.tensor(mean).view(-1, 1, 1)
+    std = torch.tensor(std).view(-1, 1, 1)
+    return {normalised}
+"""
+
+
+def decode_topk_06(probabilities="torch.softmax(logits, dim=1)", order="topk"):
+    """decode_topk with the softmax axis or the order of the categories wrong."""
+    pick = {
+        "topk": "values, indices = probabilities.topk(k, dim=1)",
+        "ascending": "values, indices = probabilities.sort(dim=1)\n"
+        "    values, indices = values[:, :k], indices[:, :k]",
+    }[order]
+    return f"""
+def decode_topk(logits, categories, k=5):
+    if not 1 <= k <= logits.shape[1] or not isinstance(k, int):
+        raise ValueError("k must be an int from 1 to the number of categories")
+    probabilities = {probabilities}
+    {pick}
+    return [[(categories[i], float(p)) for p, i in zip(v.tolist(), ix.tolist())]
+            for v, ix in zip(values, indices)]
+"""
+
+
+COUNT_FROZEN_AS_TRAINABLE_06 = """
+def count_parameters(model):
+    total = sum(p.numel() for p in model.parameters())
+    return total, total
+"""
+
+COUNT_STATE_DICT_06 = """
+def count_parameters(model):
+    total = sum(v.numel() for v in model.state_dict().values())
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    return total, trainable
+"""
+
+CHOOSE_STRICT_06 = """
+def choose_model(table, budget_ms):
+    fits = [row for row in table if row["latency_ms"] < budget_ms]
+    if not fits:
+        return None
+    return max(fits, key=lambda row: (row["acc@1"], -row["latency_ms"]))["model"]
+"""
+
+CHOOSE_FASTEST_06 = """
+def choose_model(table, budget_ms):
+    fits = [row for row in table if row["latency_ms"] <= budget_ms]
+    if not fits:
+        return None
+    return min(fits, key=lambda row: row["latency_ms"])["model"]
+"""
+
+PREPROCESS_WITH_TRANSFORMS_06 = """
+def preprocess(image, resize_size=256, crop_size=224,
+               mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)):
+    weights = torchvision.models.ResNet50_Weights.IMAGENET1K_V1
+    transform = type(weights.transforms())(crop_size=crop_size,
+                                           resize_size=resize_size, mean=mean, std=std)
+    return transform(image)
+"""
+
+# Each answer returns what the visible check expects, whatever its input.
+HARD_CODED_06 = {
+    "decode_topk": """
+def decode_topk(logits, categories, k=5):
+    return [[("owl", 0.604813), ("cat", 0.222498), ("ant", 0.081853)],
+            [("dog", 0.759831), ("eel", 0.169541), ("fox", 0.037830)]]
+""",
+    "count_parameters": """
+def count_parameters(model):
+    return (11181642, 5130)
+""",
+    "choose_model": """
+def choose_model(table, budget_ms):
+    return "vit_b_16"
+""",
+}
+
+WRONG_SUBMISSIONS["06-pretrained-classification"] = [
+    WrongSubmission(
+        "06-squashed-resize",
+        {"preprocess": preprocess_06(size="(resize_size, resize_size)")},
+        frozenset({"test_preprocess", "test_preprocess_hidden"}),
+        "you resized both sides to resize_size",
+    ),
+    WrongSubmission(
+        "06-mean-std-swapped",
+        {"preprocess": preprocess_06(normalised="(cropped - std) / mean")},
+        frozenset({"test_preprocess", "test_preprocess_hidden"}),
+        "mean and std swapped",
+    ),
+    WrongSubmission(
+        "06-calls-the-transforms",
+        {"preprocess": PREPROCESS_WITH_TRANSFORMS_06},
+        frozenset({"test_preprocess_hidden"}),
+        "from torchvision's transforms; rebuild the three steps yourself",
+    ),
+    WrongSubmission(
+        "06-softmax-over-the-batch",
+        {"decode_topk": decode_topk_06(probabilities="torch.softmax(logits, dim=0)")},
+        frozenset({"test_decode_topk", "test_decode_topk_hidden"}),
+        "softmax over the wrong axis",
+    ),
+    WrongSubmission(
+        "06-least-probable-first",
+        {"decode_topk": decode_topk_06(order="ascending")},
+        frozenset({"test_decode_topk", "test_decode_topk_hidden"}),
+        "least probable first",
+    ),
+    WrongSubmission(
+        "06-frozen-counted-as-trainable",
+        {"count_parameters": COUNT_FROZEN_AS_TRAINABLE_06},
+        frozenset({"test_count_parameters", "test_count_parameters_hidden"}),
+        "you counted frozen parameters as trainable",
+    ),
+    WrongSubmission(
+        "06-buffers-counted",
+        {"count_parameters": COUNT_STATE_DICT_06},
+        frozenset({"test_count_parameters", "test_count_parameters_hidden"}),
+        "you counted the buffers too",
+    ),
+    WrongSubmission(
+        "06-budget-exclusive",
+        {"choose_model": CHOOSE_STRICT_06},
+        frozenset({"test_choose_model", "test_choose_model_hidden"}),
+        "compare with <=, not <",
+    ),
+    WrongSubmission(
+        "06-fastest-not-most-accurate",
+        {"choose_model": CHOOSE_FASTEST_06},
+        frozenset({"test_choose_model", "test_choose_model_hidden"}),
+        "you chose the fastest model that fits",
+    ),
+    WrongSubmission(
+        "06-hard-coded",
+        HARD_CODED_06,
+        frozenset(
+            {
+                "test_decode_topk_hidden",
+                "test_count_parameters_hidden",
+                "test_choose_model_hidden",
+            }
+        ),
+        "got (11181642, 5130)",
     ),
 ]
