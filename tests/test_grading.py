@@ -49,6 +49,21 @@ def submit(
         nbformat.write(notebook, folder / released.name)
 
 
+# (assignment, wrong submission) pairs; each pair reuses its assignment's grading.
+WRONG_CASES = [
+    pytest.param(assignment, case, id=f"{assignment}-{case.student}")
+    for assignment, cases in WRONG_SUBMISSIONS.items()
+    for case in cases
+]
+
+
+def test_every_assignment_has_wrong_submissions():
+    """Does every assignment have at least three typical mistakes in its round trip?"""
+    counts = {name: len(WRONG_SUBMISSIONS.get(name, [])) for name in assignments()}
+    assert WRONG_SUBMISSIONS.keys() <= set(assignments()), "cases for no assignment"
+    assert all(count >= 3 for count in counts.values()), counts
+
+
 @pytest.fixture(scope="module", params=assignments())
 def graded(request, tmp_path_factory):
     """Autograde every kind of submission for one assignment; yield what tests need."""
@@ -113,16 +128,10 @@ def test_untouched_release_scores_zero(graded):
     )
 
 
-@pytest.mark.parametrize(
-    "case",
-    [case for cases in WRONG_SUBMISSIONS.values() for case in cases],
-    ids=lambda case: case.student,
-)
+@pytest.mark.parametrize(("graded", "case"), WRONG_CASES, indirect=["graded"])
 def test_wrong_submission_loses_exactly_its_points(graded, case):
     """Does a typical mistake lose the points of the tests that catch it, only those?"""
     assignment, course = graded
-    if case not in WRONG_SUBMISSIONS.get(assignment, []):
-        pytest.skip(f"{case.student} is a case for another assignment")
     got = scores(course, assignment, case.student)
     assert case.fails <= got.keys(), f"unknown test cells: {case.fails - got.keys()}"
     expected = {
@@ -132,16 +141,10 @@ def test_wrong_submission_loses_exactly_its_points(graded, case):
     assert {grade_id: score for grade_id, (score, _) in got.items()} == expected
 
 
-@pytest.mark.parametrize(
-    "case",
-    [case for cases in WRONG_SUBMISSIONS.values() for case in cases],
-    ids=lambda case: case.student,
-)
+@pytest.mark.parametrize(("graded", "case"), WRONG_CASES, indirect=["graded"])
 def test_feedback_names_the_mistake(graded, case):
     """Does the feedback on a failing test name the likely mistake?"""
     assignment, course = graded
-    if case not in WRONG_SUBMISSIONS.get(assignment, []):
-        pytest.skip(f"{case.student} is a case for another assignment")
     messages = [
         feedback_of(course, assignment, case.student, grade_id)
         for grade_id in case.fails
