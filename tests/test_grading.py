@@ -49,7 +49,7 @@ def submit(
         nbformat.write(notebook, folder / released.name)
 
 
-# (assignment, wrong submission) pairs; each pair reuses its assignment's grading.
+# (assignment, wrong submission) pairs; the graded fixture grades each assignment once.
 WRONG_CASES = [
     pytest.param(assignment, case, id=f"{assignment}-{case.student}")
     for assignment, cases in WRONG_SUBMISSIONS.items()
@@ -64,11 +64,8 @@ def test_every_assignment_has_wrong_submissions():
     assert all(count >= 3 for count in counts.values()), counts
 
 
-@pytest.fixture(scope="module", params=assignments())
-def graded(request, tmp_path_factory):
-    """Autograde every kind of submission for one assignment; yield what tests need."""
-    assignment = request.param
-    course = tmp_path_factory.mktemp(assignment)
+def grade(assignment: str, course: Path) -> None:
+    """Autograde every kind of submission for one assignment in ``course``."""
     shutil.copytree(ROOT / "source", course / "source")
     shutil.copy(ROOT / "nbgrader_config.py", course)
     run_nbgrader("generate_assignment", assignment, "--force", cwd=course)
@@ -80,7 +77,20 @@ def graded(request, tmp_path_factory):
     for case in WRONG_SUBMISSIONS.get(assignment, []):
         submit(course, assignment, case.student, answers | case.answers)
     run_nbgrader("autograde", assignment, "--force", cwd=course)
-    yield assignment, course
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """assignment -> its graded course folder; each assignment is graded once."""
+    courses = {}
+
+    def course_of(assignment: str) -> Path:
+        if assignment not in courses:
+            courses[assignment] = tmp_path_factory.mktemp(assignment)
+            grade(assignment, courses[assignment])
+        return courses[assignment]
+
+    return course_of
 
 
 def scores(
@@ -110,17 +120,19 @@ def feedback_of(course: Path, assignment: str, student: str, grade_id: str) -> s
     raise AssertionError(f"no cell {grade_id} in the autograded notebook of {student}")
 
 
-def test_solutions_score_full_marks(graded):
+@pytest.mark.parametrize("assignment", assignments())
+def test_solutions_score_full_marks(graded, assignment):
     """Do the source solutions earn every autograded point?"""
-    assignment, course = graded
+    course = graded(assignment)
     got = scores(course, assignment, "solutions")
     assert got, "the assignment has no autograded test cells"
     assert all(score == maximum > 0 for score, maximum in got.values()), got
 
 
-def test_untouched_release_scores_zero(graded):
+@pytest.mark.parametrize("assignment", assignments())
+def test_untouched_release_scores_zero(graded, assignment):
     """Does the release as handed out autograde, without an error, to zero?"""
-    assignment, course = graded
+    course = graded(assignment)
     assert list((course / "autograded" / "untouched" / assignment).glob("*.ipynb"))
     got = scores(course, assignment, "untouched")
     assert {grade_id: score for grade_id, (score, _) in got.items()} == dict.fromkeys(
@@ -128,10 +140,10 @@ def test_untouched_release_scores_zero(graded):
     )
 
 
-@pytest.mark.parametrize(("graded", "case"), WRONG_CASES, indirect=["graded"])
-def test_wrong_submission_loses_exactly_its_points(graded, case):
+@pytest.mark.parametrize(("assignment", "case"), WRONG_CASES)
+def test_wrong_submission_loses_exactly_its_points(graded, assignment, case):
     """Does a typical mistake lose the points of the tests that catch it, only those?"""
-    assignment, course = graded
+    course = graded(assignment)
     got = scores(course, assignment, case.student)
     assert case.fails <= got.keys(), f"unknown test cells: {case.fails - got.keys()}"
     expected = {
@@ -141,10 +153,10 @@ def test_wrong_submission_loses_exactly_its_points(graded, case):
     assert {grade_id: score for grade_id, (score, _) in got.items()} == expected
 
 
-@pytest.mark.parametrize(("graded", "case"), WRONG_CASES, indirect=["graded"])
-def test_feedback_names_the_mistake(graded, case):
+@pytest.mark.parametrize(("assignment", "case"), WRONG_CASES)
+def test_feedback_names_the_mistake(graded, assignment, case):
     """Does the feedback on a failing test name the likely mistake?"""
-    assignment, course = graded
+    course = graded(assignment)
     messages = [
         feedback_of(course, assignment, case.student, grade_id)
         for grade_id in case.fails
