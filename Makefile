@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install browser lab test site release lessons bench clean
+.PHONY: install browser lab test site release lessons bench weights clean
 
 install: $(INSTALLED)
 
@@ -54,6 +54,13 @@ lessons: $(INSTALLED)
 # Prints how fast each widget answers its sliders (goal: median <= 100 ms).
 bench: $(INSTALLED)
 	$(PYTHON) benchmarks/widgets.py
+
+# Downloads the ImageNet weights the lessons use into the torch hub cache
+# ($TORCH_HOME/hub/checkpoints, by default ~/.cache/torch), with a progress bar,
+# and checks that each file loads. Run it on a connected machine; copy the folder
+# to machines without network.
+weights: $(INSTALLED)
+	$(PYTHON) -m helpers.models
 
 clean:
 	rm -rf $(VENV) .pytest_cache submitted autograded feedback gradebook.db _build

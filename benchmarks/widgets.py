@@ -71,6 +71,16 @@ def cat_96x144() -> np.ndarray:
     return images.load_photo("cat", gray=True, size=(96, 144))
 
 
+def top_k_explorer_06():
+    """06's widget: ResNet-50 (cached weights, else untrained) on 4 photos."""
+    from helpers import images, models
+
+    resnet50 = models.load_model("resnet50", download=False)
+    names = ["cat", "coffee", "rocket", "astronaut"]
+    photos = {name: images.load_photo(name) for name in names}
+    return widgets.top_k_explorer(models.classify(resnet50, photos))
+
+
 # Widget name -> a function that builds it as its lesson does.
 WIDGETS = {
     "01 sliding_window": lambda: widgets.sliding_window(EDGE_IMAGE, SOBEL_X),
@@ -78,6 +88,7 @@ WIDGETS = {
     "03 shift_slider": lambda: widgets.shift_slider(camera_128(), SOBEL_X),
     "04 field_explorer": lambda: widgets.field_explorer(cat_96x144()),
     "05 stride_padding": lambda: widgets.stride_padding(7, 3, 1, 0),
+    "06 top_k_explorer": top_k_explorer_06,
 }
 
 

@@ -4,6 +4,7 @@
 - ``helpers.plots``: images, kernels with their numbers, feature maps, grids of panels.
 - ``helpers.widgets``: interactive widgets, each a thin wrapper over a plain function.
 - ``helpers.checks``: friendly checks for exercises (type, then shape, then values).
+- ``helpers.models``: torchvision classifiers with ImageNet weights from the cache.
 - ``helpers.environment``: versions, widgets and device, for 00-start-here.
 
 Call :func:`setup` once at the top of every notebook.

@@ -1166,3 +1166,173 @@ def test_field_explorer_rejects_bad_images_before_drawing():
     with pytest.raises(ValueError, match=r"image must be 2-D, got 3-D"):
         field_explorer(np.zeros((20, 20, 3), dtype=np.float32))
     assert plt.get_fignums() == []
+
+
+# ------------------------- 06-pretrained-classification
+
+import dataclasses  # noqa: E402 (unit 06's tests, appended)
+from pathlib import Path  # noqa: E402
+
+import torchvision  # noqa: E402
+
+from helpers import models  # noqa: E402
+from helpers.images import load_photo  # noqa: E402
+from helpers.widgets import PhotoTopK, photo_top_k, top_k_explorer  # noqa: E402
+
+TOP_K_PHOTOS = {  # two shapes, landscape and portrait, small to keep the tests fast
+    "cat": load_photo("cat", size=(60, 90)),
+    "rocket": load_photo("rocket", size=(90, 60)),
+    "coffee": load_photo("coffee", size=(64, 96)),
+}
+
+
+@pytest.fixture(scope="module")
+def untrained_classification():
+    """An untrained small classifier's view of three photos, as offline.
+
+    Its logits are all but equal (ties make any order right), so they are replaced
+    by well-spread random ones, with their softmax.
+    """
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        net = torchvision.models.get_model("mobilenet_v3_small", weights=None).eval()
+    weights = models.weights_of("mobilenet_v3_small")
+    loaded = models.LoadedModel(
+        "mobilenet_v3_small", net, weights, False, Path("unused.pth"), ""
+    )
+    result = models.classify(loaded, TOP_K_PHOTOS)
+    logits = 3 * torch.randn(3, 1000, generator=torch.Generator().manual_seed(6))
+    return dataclasses.replace(
+        result, logits=logits, probabilities=logits.softmax(dim=1)
+    )
+
+
+@pytest.fixture(scope="module")
+def trained_classification(untrained_classification):
+    """The same numbers, as if the weights had loaded."""
+    return dataclasses.replace(
+        untrained_classification,
+        pretrained=True,
+        label="mobilenet_v3_small, ImageNet weights IMAGENET1K_V1",
+    )
+
+
+def top_k_parts(box):
+    chooser, picture, caption = box.children
+    return chooser, picture, caption
+
+
+def test_photo_top_k_is_the_softmax_sorted(untrained_classification):
+    """Are the top k the largest softmax probabilities of the photo's logits, sorted?"""
+    state = photo_top_k(untrained_classification, "rocket", k=4)
+    assert isinstance(state, PhotoTopK)
+    logits = untrained_classification.logits[1].double().numpy()  # (1000,)
+    probabilities = np.exp(logits - logits.max())
+    probabilities /= probabilities.sum()
+    order = np.argsort(-probabilities, kind="stable")[:4]
+    categories = models.weights_of("mobilenet_v3_small").meta["categories"]
+    assert state.labels == tuple(categories[i] for i in order)
+    np.testing.assert_allclose(state.probabilities, probabilities[order], rtol=1e-5)
+    assert (np.diff(state.probabilities) <= 0).all()
+    assert state.photo == "rocket" and not state.pretrained
+    assert state.label == models.UNTRAINED_LABEL
+
+
+def test_photo_top_k_picture_is_the_input_with_the_normalisation_undone(
+    untrained_classification,
+):
+    """Is the picture the weights' transform of the photo, times std plus mean?"""
+    state = photo_top_k(untrained_classification, "cat")
+    weights = models.weights_of("mobilenet_v3_small")
+    X = weights.transforms()(torch.from_numpy(TOP_K_PHOTOS["cat"]).permute(2, 0, 1))
+    mean = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
+    std = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
+    expected = (X * std + mean).clamp(0, 1).permute(1, 2, 0).numpy()  # (224, 224, 3)
+    assert state.picture.shape == (224, 224, 3)
+    np.testing.assert_allclose(state.picture, expected, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "photo, k, message",
+    [
+        ("dog", 5, r"no photo 'dog' in this classification; choose one of: cat, "),
+        ("cat", 0, r"k must be an int from 1 to 1000, got 0"),
+        ("cat", 5.0, r"k must be an int from 1 to 1000, got 5.0"),
+    ],
+)
+def test_photo_top_k_rejects_unknown_photos_and_bad_k(
+    untrained_classification, photo, k, message
+):
+    """Does it reject a photo it was not given and a k out of range?"""
+    with pytest.raises(ValueError, match=message):
+        photo_top_k(untrained_classification, photo, k)
+
+
+def test_photo_top_k_needs_a_classification():
+    """Does it ask for models.classify's result rather than raw logits?"""
+    with pytest.raises(ValueError, match=r"what helpers.models.classify returns"):
+        photo_top_k(torch.zeros(1, 1000), "cat")
+
+
+def test_top_k_explorer_has_a_dropdown_a_picture_and_a_caption(
+    untrained_classification,
+):
+    """Does it offer every photo, draw a PNG and leave no figure open?"""
+    chooser, picture, caption = top_k_parts(top_k_explorer(untrained_classification))
+    assert isinstance(chooser, ipywidgets.Dropdown)
+    assert list(chooser.options) == ["cat", "rocket", "coffee"]
+    assert chooser.value == "cat"
+    assert bytes(picture.value).startswith(PNG_SIGNATURE)
+    assert plt.get_fignums() == []
+
+
+def test_an_untrained_network_is_labelled_on_every_photo(untrained_classification):
+    """Does every caption of an untrained network say UNTRAINED and not a prediction?"""
+    chooser, _, caption = top_k_parts(top_k_explorer(untrained_classification))
+    for photo in ["rocket", "coffee", "cat"]:
+        chooser.value = photo
+        assert caption.value.startswith(
+            "<b>UNTRAINED (random weights): not a prediction.</b>"
+        )
+        assert f"say nothing about the {photo}" in caption.value
+        assert "make weights" in caption.value
+
+
+def test_a_trained_network_lists_its_predictions(trained_classification):
+    """With weights, does the caption list the top k with their probabilities?"""
+    chooser, _, caption = top_k_parts(top_k_explorer(trained_classification, k=3))
+    chooser.value = "rocket"
+    state = photo_top_k(trained_classification, "rocket", k=3)
+    listed = ", ".join(
+        f"{name} {p:.1%}" for name, p in zip(state.labels, state.probabilities)
+    )
+    assert caption.value == (
+        f"mobilenet_v3_small, ImageNet weights IMAGENET1K_V1. Top 3 for the rocket: "
+        f"{listed}."
+    )
+    assert "UNTRAINED" not in caption.value
+
+
+def test_choosing_a_photo_redraws_and_coming_back_restores(untrained_classification):
+    """Does another photo change the picture, and the first photo bring it back?"""
+    chooser, picture, _ = top_k_parts(top_k_explorer(untrained_classification))
+    first = bytes(picture.value)
+    chooser.value = "rocket"
+    assert bytes(picture.value) != first
+    chooser.value = "cat"
+    assert bytes(picture.value) == first
+
+
+def test_a_redrawn_photo_looks_as_if_drawn_from_scratch(untrained_classification):
+    """Does a photo reached through the dropdown look as when the widget opens on it?"""
+    chooser, picture, _ = top_k_parts(top_k_explorer(untrained_classification))
+    chooser.value = "coffee"
+    reordered = dataclasses.replace(
+        untrained_classification,
+        photos=("coffee", "cat", "rocket"),
+        inputs=untrained_classification.inputs[[2, 0, 1]],
+        logits=untrained_classification.logits[[2, 0, 1]],
+        probabilities=untrained_classification.probabilities[[2, 0, 1]],
+    )
+    _, fresh, _ = top_k_parts(top_k_explorer(reordered))
+    assert bytes(picture.value) == bytes(fresh.value)

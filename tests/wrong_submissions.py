@@ -985,7 +985,7 @@ def count_parameters(model):
 """,
     "choose_model": """
 def choose_model(table, budget_ms):
-    return "vit_b_16"
+    return "efficientnet_b0"
 """,
 }
 

@@ -1,0 +1,581 @@
+"""Pretrained torchvision classifiers: loading them honestly, using them, timing them.
+
+A model is built by name with ``torchvision.models.get_model`` and its weight enum
+(never the deprecated ``pretrained=True``). The weights come from the torch hub
+cache, ``$TORCH_HOME/hub/checkpoints`` (by default ``~/.cache/torch``), under the
+file name of their official address. ``make weights``, which runs
+``python -m helpers.models``, fills that cache on a connected machine, with a
+progress bar, so that a classroom can prepare machines that have no network.
+
+With no cached file and no network, :func:`load_model` says in one line which file
+is missing and which command fetches it, then returns an untrained network of the
+same architecture, marked ``pretrained=False``: everything a lesson draws or prints
+from it carries :data:`UNTRAINED_LABEL`, so that random outputs are never shown as
+predictions. A cached file that is truncated or corrupt raises
+:class:`WeightsFileError`, naming the file and the fix.
+Introduced in 06-pretrained-classification.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import difflib
+import io
+import re
+import socket
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import torch
+import torchvision
+from torchvision.models import WeightsEnum
+
+from helpers._validation import as_array
+
+__all__ = [
+    "UNTRAINED_LABEL",
+    "COURSE_WEIGHTS",
+    "ARCHITECTURES",
+    "WeightsFileError",
+    "LoadedModel",
+    "weights_of",
+    "cache_path",
+    "load_model",
+    "Classification",
+    "classify",
+    "Architecture",
+    "latency_ms",
+    "timings_ms",
+    "compare_architectures",
+    "format_table",
+]
+
+UNTRAINED_LABEL = "UNTRAINED (random weights): not a prediction"
+
+# What `make weights` downloads: the models whose predictions the lessons show.
+COURSE_WEIGHTS = {"resnet50": "IMAGENET1K_V1", "resnet18": "IMAGENET1K_V1"}
+
+# The architectures that 06-pretrained-classification compares on this CPU.
+ARCHITECTURES = (
+    "resnet18",
+    "resnet50",
+    "mobilenet_v3_large",
+    "efficientnet_b0",
+    "vgg16",
+    "vit_b_16",
+)
+TITLES = {
+    "resnet18": "ResNet-18",
+    "resnet50": "ResNet-50",
+    "mobilenet_v3_large": "MobileNetV3 (large)",
+    "efficientnet_b0": "EfficientNet-B0",
+    "vgg16": "VGG-16",
+    "vit_b_16": "ViT-B/16",
+}
+DOWNLOAD_TIMEOUT_S = 20  # per network operation: an unreachable host fails, not hangs
+OTHER_TASKS = {  # torchvision's model families that are not image classifiers
+    "detection": torchvision.models.detection,
+    "segmentation": torchvision.models.segmentation,
+    "video": torchvision.models.video,
+    "optical flow": torchvision.models.optical_flow,
+}
+
+
+class WeightsFileError(RuntimeError):
+    """A cached weights file that cannot be loaded: truncated, corrupt or foreign."""
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A torchvision classifier in eval mode, and whether its weights are trained.
+
+    ``weights`` is the weight enum asked for; its metadata (categories, accuracy)
+    and its ``transforms()`` are valid whether or not the file was there. When
+    ``pretrained`` is False the network has random weights and :attr:`label` says
+    so: print or draw the label with every output of the network.
+    Introduced in 06-pretrained-classification.
+    """
+
+    name: str  # torchvision's name, e.g. "resnet50"
+    model: torch.nn.Module  # in eval mode
+    weights: WeightsEnum  # e.g. ResNet50_Weights.IMAGENET1K_V1
+    pretrained: bool  # True only when the weights file was loaded into the model
+    path: Path  # where the weights file is (or would be) cached
+    message: str  # "" or the one line printed when loading fell back or downloaded
+
+    @property
+    def title(self) -> str:
+        """A readable name: "ResNet-50"."""
+        return TITLES.get(self.name, self.name)
+
+    @property
+    def label(self) -> str:
+        """What every output of this network must carry."""
+        if not self.pretrained:
+            return UNTRAINED_LABEL
+        return f"{self.title}, ImageNet weights {self.weights.name}"
+
+    @property
+    def categories(self) -> list[str]:
+        """The class names, in the order of the network's outputs."""
+        return list(self.weights.meta["categories"])
+
+
+def weights_of(name: str, weights: str | WeightsEnum | None = None) -> WeightsEnum:
+    """The weight enum member for a torchvision classification model.
+
+    ``weights`` is a member name such as "IMAGENET1K_V1" or "DEFAULT", or a member
+    itself; None means "IMAGENET1K_V1", or "DEFAULT" for a model without it.
+    Raises ValueError for a model that is not a torchvision classifier or weights
+    that do not belong to it.
+    """
+    _check_classifier(name)
+    enum = torchvision.models.get_model_weights(name)
+    if isinstance(weights, WeightsEnum):
+        if not isinstance(weights, enum):
+            raise ValueError(
+                f"{weights} are weights for another model, not {name}; "
+                f"choose one of: {', '.join(enum.__members__)}."
+            )
+        return weights
+    if weights is None:
+        weights = "IMAGENET1K_V1" if "IMAGENET1K_V1" in enum.__members__ else "DEFAULT"
+    if not isinstance(weights, str) or weights not in enum.__members__:
+        raise ValueError(
+            f"{name} has no weights {weights!r}; choose one of: "
+            f"{', '.join(enum.__members__)}."
+        )
+    return enum[weights]
+
+
+def cache_path(weights: WeightsEnum) -> Path:
+    """Where torch.hub keeps this weights file: $TORCH_HOME/hub/checkpoints/<file>."""
+    if not isinstance(weights, WeightsEnum):
+        raise ValueError(
+            f"weights must be a torchvision weight enum member such as "
+            f"ResNet50_Weights.IMAGENET1K_V1, got {weights!r}; "
+            f"use helpers.models.weights_of(name)."
+        )
+    return Path(torch.hub.get_dir()) / "checkpoints" / _file_name(weights)
+
+
+def download_command(name: str, weights: WeightsEnum) -> str:
+    """The command that puts this weights file into the cache, in backticks.
+
+    "`make weights` or `python -m helpers.models resnet50`" for the course's models.
+    """
+    command = f"`python -m helpers.models {name}"
+    if weights.name != "IMAGENET1K_V1":
+        command += f" --weights {weights.name}"
+    command += "`"
+    if COURSE_WEIGHTS.get(name) == weights.name:
+        return f"`make weights` or {command}"
+    return command
+
+
+def load_model(
+    name: str,
+    weights: str | WeightsEnum | None = None,
+    *,
+    download: bool = True,
+    progress: bool = True,
+) -> LoadedModel:
+    """Build torchvision's ``name`` with its ImageNet weights, in eval mode.
+
+    The weights are read from the torch hub cache. When the file is missing and
+    ``download`` is True, torch.hub fetches it (with a progress bar when
+    ``progress``). When that fails (no network), one line says which file is missing
+    and which command fetches it, and the model comes back untrained, with
+    ``pretrained=False``. A cached file that does not load raises WeightsFileError.
+    Introduced in 06-pretrained-classification.
+    """
+    member = weights_of(name, weights)
+    path = cache_path(member)
+    command = download_command(name, member)
+    title = TITLES.get(name, name)
+    if path.exists():
+        return LoadedModel(
+            name, _load(name, member, path, command), member, True, path, ""
+        )
+    reason = "download=False"
+    if download:
+        output = io.StringIO()  # torch.hub announces each download on stdout
+        try:
+            with (
+                _socket_timeout(DOWNLOAD_TIMEOUT_S),
+                contextlib.redirect_stdout(output),
+            ):
+                model = torchvision.models.get_model(
+                    name, weights=member, progress=progress
+                )
+        except OSError as error:  # URLError, timeouts, refused connections, ...
+            reason = _first_line(error)
+        else:
+            message = f"{title}: downloaded {path.name} into {path.parent}"
+            print(message)
+            return LoadedModel(name, model.eval(), member, True, path, message)
+    message = (
+        f"{title}: no weights file {_shown(path)} ({reason}); fetch it with "
+        f"{command} on a connected machine. Carrying on with an UNTRAINED network "
+        f"(random weights): its outputs are not predictions."
+    )
+    print(message)
+    model = torchvision.models.get_model(name, weights=None)
+    return LoadedModel(name, model.eval(), member, False, path, message)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """What a classifier makes of a few photos, computed once.
+
+    Introduced in 06-pretrained-classification.
+    """
+
+    photos: tuple[str, ...]  # the photos' names, in the order of the rows below
+    inputs: torch.Tensor  # (N, 3, H, W): the photos after the weights' transforms
+    logits: torch.Tensor  # (N, num_classes): the network's raw scores
+    probabilities: torch.Tensor  # (N, num_classes): softmax of the logits, per photo
+    categories: tuple[str, ...]  # the class names, in the order of the columns
+    pretrained: bool  # False: random weights, the rows are not predictions
+    label: str  # the model's label; UNTRAINED_LABEL when not pretrained
+    mean: tuple[float, ...] = (0.0, 0.0, 0.0)  # the normalisation of the inputs,
+    std: tuple[float, ...] = (1.0, 1.0, 1.0)  # per channel: (x - mean) / std
+
+    def picture(self, photo: str) -> np.ndarray:
+        """The network's input for ``photo`` as an (H, W, 3) image in [0, 1].
+
+        The normalisation undone, x * std + mean, so that it can be drawn.
+        """
+        X = self.inputs[self._row(photo)]  # (3, H, W)
+        mean = torch.tensor(self.mean).view(-1, 1, 1)
+        std = torch.tensor(self.std).view(-1, 1, 1)
+        return (X * std + mean).clamp(0, 1).permute(1, 2, 0).numpy()
+
+    def top(self, photo: str, k: int = 5) -> list[tuple[str, float]]:
+        """The ``k`` most probable (category, probability) pairs for ``photo``."""
+        row = self._row(photo)
+        num_classes = len(self.categories)
+        if (
+            isinstance(k, bool)
+            or not isinstance(k, (int, np.integer))
+            or not 1 <= k <= num_classes
+        ):
+            raise ValueError(f"k must be an int from 1 to {num_classes}, got {k!r}.")
+        values, indices = self.probabilities[row].topk(int(k))
+        return [
+            (self.categories[i], float(p))
+            for p, i in zip(values.tolist(), indices.tolist())
+        ]
+
+    def _row(self, photo) -> int:
+        if photo not in self.photos:
+            raise ValueError(
+                f"no photo {photo!r} in this classification; choose one of: "
+                f"{', '.join(self.photos)}."
+            )
+        return self.photos.index(photo)
+
+
+def classify(loaded: LoadedModel, photos: dict) -> Classification:
+    """Run the network once on every photo, each preprocessed by its weights.
+
+    ``photos`` maps a name to an (H, W, 3) colour photo with values in [0, 1], as
+    ``images.load_photo`` returns it; sizes may differ. The result keeps the
+    inputs, logits and probabilities, so that a widget can show any photo without
+    running the network again. Introduced in 06-pretrained-classification.
+    """
+    if not isinstance(loaded, LoadedModel):
+        raise ValueError(
+            f"loaded must be what helpers.models.load_model returns, got "
+            f"{type(loaded).__name__}."
+        )
+    if not isinstance(photos, dict) or not photos:
+        raise ValueError(
+            "photos must be a non-empty dict of name -> (H, W, 3) photo, e.g. "
+            '{"cat": images.load_photo("cat")}.'
+        )
+    preprocess = loaded.weights.transforms()
+    inputs = []
+    for name, photo in photos.items():
+        photo = as_array(photo, f"photo {name!r}", ndims=(3,), floating=True)
+        if photo.shape[2] != 3:
+            raise ValueError(
+                f"photo {name!r} has shape {photo.shape}; the network needs colour "
+                f"photos, (H, W, 3) with red, green and blue last."
+            )
+        X = torch.from_numpy(np.ascontiguousarray(photo.transpose(2, 0, 1)))
+        inputs.append(preprocess(X.float()))  # (3, H, W) -> (3, 224, 224)
+    X = torch.stack(inputs)  # (N, 3, 224, 224)
+    with torch.inference_mode():
+        logits = loaded.model(X)  # (N, num_classes)
+    return Classification(
+        tuple(str(name) for name in photos),
+        X,
+        logits,
+        torch.softmax(logits, dim=1),
+        tuple(loaded.categories),
+        loaded.pretrained,
+        loaded.label,
+        tuple(preprocess.mean),
+        tuple(preprocess.std),
+    )
+
+
+# ------------------------------------------------------- architectures on this CPU
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """One row of the architecture table. Introduced in 06-pretrained-classification."""
+
+    name: str  # torchvision's name, e.g. "resnet50"
+    title: str  # e.g. "ResNet-50"
+    weights: str  # the weights whose metadata fill the row, e.g. "IMAGENET1K_V1"
+    parameters: int  # counted from the built model
+    file_mb: float  # size of the weights file, MB, from the weights' metadata
+    acc1: float  # ImageNet-1K top-1 accuracy, %, from the weights' metadata
+    gflops: float  # compute per 224x224 image, GFLOPs, from the weights' metadata
+    latency_ms: float  # median CPU time of one forward pass at batch 1, measured
+    spread_ms: tuple[float, float] = (0.0, 0.0)  # the fastest and the slowest run
+
+
+def latency_ms(
+    model: torch.nn.Module, *, size: int = 224, warmup: int = 1, runs: int = 5
+) -> float:
+    """Median milliseconds of ``model`` on one random (1, 3, size, size) image.
+
+    ``warmup`` untimed passes first (they allocate memory and pick kernels), then
+    ``runs`` timed ones, all under ``torch.inference_mode()``. The model should be
+    in eval mode; the thread count is left as it is.
+    """
+    return statistics.median(timings_ms(model, size=size, warmup=warmup, runs=runs))
+
+
+def timings_ms(
+    model: torch.nn.Module, *, size: int = 224, warmup: int = 1, runs: int = 5
+) -> list[float]:
+    """Milliseconds of each timed run of :func:`latency_ms`, in the order run."""
+    for what, value, low in (
+        ("size", size, 1),
+        ("warmup", warmup, 0),
+        ("runs", runs, 1),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"{what} must be an int >= {low}, got {value!r}.")
+    X = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(0))
+    timings = []
+    with torch.inference_mode():
+        for run in range(warmup + runs):
+            start = time.perf_counter()
+            model(X)
+            if run >= warmup:
+                timings.append(1000 * (time.perf_counter() - start))
+    return timings
+
+
+def compare_architectures(
+    names: Sequence[str] = ARCHITECTURES, *, warmup: int = 1, runs: int = 5
+) -> list[Architecture]:
+    """Build each model (no weights needed), count, time it, and read its metadata.
+
+    Latency does not depend on the values of the weights, so the models are built
+    with random weights; the accuracy and file size come from the metadata of each
+    model's IMAGENET1K_V1 weights. PyTorch's random state is left as it was.
+    """
+    if isinstance(names, str) or not names:
+        raise ValueError(
+            f"names must be a list of torchvision model names, got {names!r}."
+        )
+    rows = []
+    for name in names:
+        member = weights_of(name)
+        with torch.random.fork_rng():
+            model = torchvision.models.get_model(name, weights=None).eval()
+        meta = member.meta
+        timings = timings_ms(model, warmup=warmup, runs=runs)
+        rows.append(
+            Architecture(
+                name,
+                TITLES.get(name, name),
+                member.name,
+                sum(p.numel() for p in model.parameters()),
+                float(meta["_file_size"]),
+                float(meta["_metrics"]["ImageNet-1K"]["acc@1"]),
+                float(meta["_ops"]),
+                statistics.median(timings),
+                (min(timings), max(timings)),
+            )
+        )
+        del model  # VGG-16 alone holds half a gigabyte
+    return rows
+
+
+def format_table(rows: Sequence[Architecture]) -> str:
+    """The architecture table as aligned text, one model per line.
+
+    "CPU ms" is the median latency, "runs" the fastest and the slowest run: a wide
+    range means the machine was busy while it measured.
+    """
+    lines = [
+        f"{'model':<20} {'parameters':>12} {'file MB':>8} {'acc@1 %':>8} "
+        f"{'GFLOPs':>7} {'CPU ms':>8} {'runs':>13}"
+    ]
+    for row in rows:
+        fastest, slowest = row.spread_ms
+        lines.append(
+            f"{row.title:<20} {row.parameters:>12,} {row.file_mb:>8.1f} "
+            f"{row.acc1:>8.2f} {row.gflops:>7.2f} {row.latency_ms:>8.1f} "
+            f"{f'{fastest:.0f}-{slowest:.0f}':>13}"
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------- internals
+
+
+def _file_name(weights: WeightsEnum) -> str:
+    return Path(urlparse(weights.url).path).name
+
+
+def _load(name: str, member: WeightsEnum, path: Path, command: str) -> torch.nn.Module:
+    """Build the model from the cached file, or say which file is bad and the fix."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return torchvision.models.get_model(name, weights=member).eval()
+    except Exception as error:  # torch.load and load_state_dict raise many kinds
+        raise WeightsFileError(
+            f"{path} does not load into {name} ({_first_line(error)}): the file is "
+            f"truncated, corrupt or not these weights. Delete it (rm {path}) and "
+            f"fetch it again with {command}."
+        ) from error
+
+
+def _shown(path: Path) -> str:
+    """``path`` with the home folder written as ~, as a student would type it."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
+@contextlib.contextmanager
+def _socket_timeout(seconds: float):
+    """Give every new socket a timeout inside the block (urlopen has none)."""
+    before = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(seconds)
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(before)
+
+
+def _check_classifier(name) -> None:
+    classifiers = torchvision.models.list_models(module=torchvision.models)
+    if isinstance(name, str) and name in classifiers:
+        return
+    if not isinstance(name, str):
+        raise ValueError(
+            f"the model name must be a str such as 'resnet50', got {name!r}."
+        )
+    if name in torchvision.models.list_models(module=torchvision.models.quantization):
+        raise ValueError(
+            f"{name!r} is a quantized (8-bit) classifier, which this loader does not "
+            f"build; load its float version, {name.removeprefix('quantized_')!r}."
+        )
+    for task, module in OTHER_TASKS.items():
+        if name in torchvision.models.list_models(module=module):
+            raise ValueError(
+                f"{name!r} is a torchvision {task} model, not an image classifier; "
+                f"this course loads classifiers, e.g. 'resnet50'."
+            )
+    close = difflib.get_close_matches(name.lower(), classifiers, n=3)
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+    raise ValueError(
+        f"torchvision has no classification model {name!r}.{hint} The names are "
+        f"listed by torchvision.models.list_models(module=torchvision.models)."
+    )
+
+
+# ------------------------------------------------------------- the download command
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Download weights into the torch hub cache; check that each file loads."""
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.models",
+        description=(
+            "Download ImageNet weights into the torch hub cache "
+            f"({Path(torch.hub.get_dir()) / 'checkpoints'}; set TORCH_HOME to "
+            "choose another place), with a progress bar, then check that each "
+            "file loads. Run it on a machine with network; copy the folder to "
+            "machines without."
+        ),
+    )
+    parser.add_argument(
+        "models",
+        nargs="*",
+        help=f"torchvision model names (default: {' '.join(COURSE_WEIGHTS)})",
+    )
+    parser.add_argument(
+        "--weights",
+        help="weights to fetch for every model named (default: IMAGENET1K_V1)",
+    )
+    args = parser.parse_args(argv)
+    wanted = (
+        [(name, args.weights) for name in args.models]
+        if args.models
+        else [(name, args.weights or w) for name, w in COURSE_WEIGHTS.items()]
+    )
+    failed = 0
+    for name, weights in wanted:
+        try:
+            member = weights_of(name, weights)
+        except ValueError as error:
+            print(f"{name}: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        path = cache_path(member)
+        if path.exists():
+            print(f"{name}: {path} is already there")
+        else:
+            print(f"{name}: downloading {member.url} to {path}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            match = re.search(r"-([a-f0-9]+)\.", path.name)
+            try:
+                with _socket_timeout(DOWNLOAD_TIMEOUT_S):
+                    torch.hub.download_url_to_file(
+                        member.url,
+                        str(path),
+                        match.group(1) if match else None,
+                        progress=True,
+                    )
+            except (OSError, RuntimeError) as error:  # no network, bad hash
+                print(
+                    f"{name}: download failed ({_first_line(error)})", file=sys.stderr
+                )
+                failed += 1
+                continue
+        try:
+            _load(name, member, path, download_command(name, member))
+        except WeightsFileError as error:
+            print(f"{name}: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{name}: ok, {path.name} loads into {TITLES.get(name, name)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
