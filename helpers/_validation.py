@@ -66,3 +66,19 @@ def check_fits(image: np.ndarray, kernel: np.ndarray) -> None:
             f"a valid (unpadded) window must fit inside the image; "
             f"use a smaller kernel."
         )
+
+
+def as_index(value, name: str, count: int, meaning: str) -> int:
+    """Return ``value`` as an int after checking it is one from 0 to count - 1.
+
+    ``meaning`` says what the positions are, for the error message.
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or not 0 <= value < count
+    ):
+        raise ValueError(
+            f"{name} must be an int from 0 to {count - 1} ({meaning}), got {value!r}."
+        )
+    return int(value)

@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle
 
 from helpers import plots
-from helpers._validation import as_array, check_fits
+from helpers._validation import as_array, as_index, check_fits
 
 RENDER_DPI = 80  # sharp enough for numbers in cells, small enough to redraw fast
 
@@ -76,16 +76,8 @@ def sliding_window_step(image, kernel, step: int) -> WindowStep:
             torch.tensor(kernel, dtype=torch.float64)[None, None],
         )[0, 0].numpy()
     num_steps = full.size
-    if (
-        isinstance(step, bool)
-        or not isinstance(step, (int, np.integer))
-        or not 0 <= step < num_steps
-    ):
-        raise ValueError(
-            f"step must be an int from 0 to {num_steps - 1} (one per window "
-            f"position), got {step!r}."
-        )
-    row, col = divmod(int(step), full.shape[1])
+    step = as_index(step, "step", num_steps, "one per window position")
+    row, col = divmod(step, full.shape[1])
     window = image[row : row + kernel.shape[0], col : col + kernel.shape[1]]
     output = np.full(full.shape, np.nan)
     output.flat[: step + 1] = full.flat[: step + 1]
@@ -230,15 +222,7 @@ def split_by_input_channel(image, weight, bias, out_channel: int) -> ChannelSpli
     """
     image, weight, bias = _check_channel_inputs(image, weight, bias)
     num_out = weight.shape[0]
-    if (
-        isinstance(out_channel, bool)
-        or not isinstance(out_channel, (int, np.integer))
-        or not 0 <= out_channel < num_out
-    ):
-        raise ValueError(
-            f"out_channel must be an int from 0 to {num_out - 1} (one per kernel "
-            f"of the weight), got {out_channel!r}."
-        )
+    out_channel = as_index(out_channel, "out_channel", num_out, "one per kernel")
     with one_torch_thread():
         X = torch.tensor(image.transpose(2, 0, 1), dtype=torch.float64)  # (C, H, W)
         kernel = torch.tensor(weight[out_channel], dtype=torch.float64)  # (C, KH, KW)
@@ -698,19 +682,9 @@ def _field_by_autograd(image, depth, kernel_size, stride, row, col) -> PixelFiel
             conv.weight.fill_(1.0 / kernel_size**2)
         Y = conv(Y)
     OH, OW = Y.shape[-2:]
-    row = OH // 2 if row is None else row
-    col = OW // 2 if col is None else col
-    for name, value, size in (("row", row, OH), ("col", col, OW)):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, np.integer))
-            or not 0 <= value < size
-        ):
-            raise ValueError(
-                f"{name} must be an int from 0 to {size - 1} (the output map is "
-                f"{OH}×{OW}), got {value!r}."
-            )
-    row, col = int(row), int(col)
+    output_map = f"the output map is {OH}×{OW}"
+    row = as_index(OH // 2 if row is None else row, "row", OH, output_map)
+    col = as_index(OW // 2 if col is None else col, "col", OW, output_map)
     Y[0, 0, row, col].backward()
     gradient = X.grad[0, 0].numpy()
     rows = np.flatnonzero(gradient.any(axis=1))

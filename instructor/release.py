@@ -6,11 +6,34 @@ nbgrader runs in a temporary copy of the course, so the repository gets no
 gradebook.db (which would hold the hidden tests) and release/ is rebuilt whole.
 """
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 from instructor import ROOT, run_nbgrader
+
+SOLUTION_REGION = re.compile(
+    r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION\n?", re.DOTALL
+)
+
+
+def solutions(source: nbformat.NotebookNode) -> dict[str, str]:
+    """grade_id -> an answer cell of ``source`` as a student who solved it writes it.
+
+    The cell's text with the solution markers taken out (and its stub never put in):
+    what the grading round trips and test fixtures submit as a correct answer.
+    """
+    answers = {}
+    for cell in source.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            answers[meta["grade_id"]] = SOLUTION_REGION.sub(
+                lambda m: m.group(1), cell.source
+            )
+    return answers
 
 
 def assignments(root: Path = ROOT) -> list[str]:
