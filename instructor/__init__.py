@@ -8,21 +8,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def nbgrader_path() -> str:
+    """PATH with this Python's bin folder first.
+
+    nbgrader's Gradebook calls the ``alembic`` command of its own environment.
+    """
+    return f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
 def run_nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run ``nbgrader <args>`` in the course directory ``cwd`` with this Python.
 
-    nbgrader calls the ``alembic`` command of its own environment, so that
-    environment's bin folder goes first on PATH. Raises RuntimeError with
-    nbgrader's log when it fails.
+    Raises RuntimeError with nbgrader's log when it fails.
     """
-    env = dict(
-        os.environ,
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    )
     result = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],
         cwd=cwd,
-        env=env,
+        env=dict(os.environ, PATH=nbgrader_path()),
         capture_output=True,
         text=True,
     )

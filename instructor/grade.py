@@ -1,0 +1,378 @@
+"""Grade a whole class with one command: parallel, sandboxed, resumable.
+
+    python -m instructor.grade ASSIGNMENT [--export FOLDER] [--course FOLDER]
+                               [--jobs N] [--force] [--cell-timeout S]
+                               [--notebook-timeout S] [--memory-mb MB]
+
+(``make grade ASSIGNMENT=01-convolution-by-hand [EXPORT=folder]``.)
+
+Submissions are read from the course's ``submitted/<student>/ASSIGNMENT/`` (nbgrader's
+layout); ``--export`` first copies in a folder of ``<student>.ipynb`` / ``.zip``
+files as an LMS exports them. Each submission is autograded by nbgrader in a worker
+process, its kernel sandboxed (``instructor.sandbox``); the scores go into the
+course's ``gradebook.db`` with nbgrader's own preprocessors, one submission at a
+time. Then nbgrader's feedback (without hidden tests), and in
+``grading/ASSIGNMENT/``: ``grades.csv``, ``scores.png`` (score distribution per
+exercise) and ``report.md`` (flags for a person, most common mistakes).
+
+A submission is done when ``grading/ASSIGNMENT/records/<student>.json`` holds the
+fingerprint of its files; a run that was killed leaves the others to the next run,
+which grades exactly those. ``--force`` grades everything again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.converters import GenerateFeedback
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
+from nbgrader.utils import capture_log
+from pebble import ProcessExpired, ProcessPool
+from tqdm import tqdm
+from traitlets.config import Config, PyFileConfigLoader
+
+from instructor import ROOT, intake, integrity, nbgrader_path, run_nbgrader, sandbox
+from instructor.autograde import Outcome, Task, Worker, execute, record, start_worker
+
+GRADING = "grading"  # per-assignment results, under the course folder
+
+
+class HideTestCode(NbGraderPreprocessor):
+    """In feedback, show a failed test's message, not the test code it ran.
+
+    A traceback quotes the lines of the test cell that failed, hidden tests included;
+    the student sees the error's type and message only.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if integrity.nbgrader_meta(cell).get("grade") and cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output.traceback = [f"{output.ename}: {output.evalue}"]
+        return cell, resources
+
+
+def course_config(course: Path) -> Config:
+    """The course's nbgrader_config.py, as nbgrader reads it."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config.CourseDirectory.root = str(course)
+    return config
+
+
+def notebook_names(course: Path, assignment: str) -> list[str]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return [nb.name for nb in gradebook.find_assignment(assignment).notebooks]
+
+
+def ensure_assignment(course: Path, assignment: str) -> None:
+    """Put ``assignment`` in the gradebook (nbgrader's generate_assignment) if absent."""
+    if not (course / "source" / assignment).is_dir():
+        known = sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
+        raise SystemExit(
+            f"no assignment {assignment!r} in {course / 'source'}: {known}"
+        )
+    try:
+        notebook_names(course, assignment)
+        return
+    except MissingEntry:
+        pass
+    with tempfile.TemporaryDirectory() as release:
+        run_nbgrader(
+            "generate_assignment",
+            assignment,
+            "--force",
+            f"--CourseDirectory.release_directory={release}",
+            cwd=course,
+        )
+
+
+class Records:
+    """grading/ASSIGNMENT/records/<student>.json: what grading each student gave."""
+
+    def __init__(self, course: Path, assignment: str):
+        self.folder = course / GRADING / assignment / "records"
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def path(self, student: str) -> Path:
+        return self.folder / f"{student}.json"
+
+    def get(self, student: str) -> dict | None:
+        try:
+            return json.loads(self.path(student).read_text())
+        except (OSError, ValueError):
+            return None
+
+    def put(self, student: str, data: dict) -> None:
+        partial = self.path(student).with_suffix(".partial")
+        partial.write_text(json.dumps(data, indent=1))
+        partial.replace(self.path(student))  # atomic: whole record or none
+
+    def drop(self, student: str) -> None:
+        self.path(student).unlink(missing_ok=True)
+
+
+def grade(
+    course: Path,
+    assignment: str,
+    *,
+    jobs: int = os.cpu_count() or 1,
+    force: bool = False,
+    cell_timeout: int | None = None,
+    notebook_timeout: int = 600,
+    memory_mb: int = 4096,
+    progress: bool = True,
+) -> dict[str, dict]:
+    """Grade every submission of ``assignment`` not yet graded; return all records."""
+    course = course.resolve()
+    os.environ["PATH"] = nbgrader_path()  # for the gradebook, here and in workers
+    ensure_assignment(course, assignment)
+    sandbox.check_available()
+    names = notebook_names(course, assignment)
+    release = _release_notebooks(course, assignment)
+    records = Records(course, assignment)
+    todo = []
+    for student in intake.students(course, assignment):
+        submission = intake.read(course, assignment, student, names)
+        done = records.get(student)
+        if (
+            force
+            or not done
+            or done != {**done, "digest": submission.digest, "status": "graded"}
+        ):
+            records.drop(student)  # not done until graded again
+            todo.append(submission)
+
+    config = course_config(course)
+    if cell_timeout is not None:
+        config.Execute.timeout = cell_timeout
+    config.SandboxedExecute.timeout = config.Execute.timeout
+    config.SandboxedExecute.notebook_timeout = notebook_timeout
+    hide = [
+        course / "source",
+        course / "gradebook.db",
+        course / "submitted",
+        course / "autograded",
+        course / "feedback",
+        course / GRADING,
+        course / ".git",
+        ROOT / "source",
+        ROOT / ".git",
+    ]
+    db_url = f"sqlite:///{course / 'gradebook.db'}"
+    if todo:
+        with tempfile.TemporaryDirectory(prefix="grading-") as scratch:
+            settings = Worker(course, config, Path(scratch), memory_mb, hide)
+            _run_pool(
+                assignment,
+                todo,
+                settings,
+                jobs=jobs,
+                limit=notebook_timeout * 2 + 120,
+                progress=progress,
+                store=lambda submission, outcome: _store(
+                    course,
+                    assignment,
+                    db_url,
+                    names,
+                    release,
+                    records,
+                    submission,
+                    outcome,
+                ),
+            )
+        _feedback(course, assignment, config, [s.student for s in todo])
+    graded = {s: records.get(s) for s in intake.students(course, assignment)}
+    _export(course, assignment, graded)
+    return graded
+
+
+def _run_pool(assignment, todo, settings, *, jobs, limit, progress, store) -> None:
+    """Grade ``todo`` in ``jobs`` worker processes; ``store`` each outcome here.
+
+    A worker that takes over ``limit`` seconds on one submission (its notebooks'
+    budget, plus kernel starts) is killed; the pool starts a new one in its place.
+    """
+    by_future = {}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPool(
+        max_workers=max(1, min(jobs, len(todo))),
+        initializer=start_worker,
+        initargs=(settings,),
+        context=context,
+    ) as pool:
+        for submission in todo:
+            task = Task(
+                assignment, submission.student, submission.files, submission.timestamp
+            )
+            by_future[pool.schedule(execute, args=(task,), timeout=limit)] = submission
+        bar = tqdm(
+            total=len(todo), desc="grading", unit="submission", disable=not progress
+        )
+        for future in concurrent.futures.as_completed(by_future):
+            submission = by_future[future]
+            try:
+                outcome = future.result()
+            except TimeoutError:
+                outcome = Outcome(
+                    submission.student, error=f"grading took over {limit} s"
+                )
+            except ProcessExpired as error:
+                outcome = Outcome(
+                    submission.student,
+                    error=f"the grading process died (exit code {error.exitcode})",
+                )
+            except Exception as error:  # a bug in grading, not the student's fault
+                outcome = Outcome(submission.student, error=repr(error))
+            store(submission, outcome)
+            bar.update()
+        bar.close()
+
+
+def _release_notebooks(
+    course: Path, assignment: str
+) -> dict[str, nbformat.NotebookNode]:
+    """The notebooks students were given: release/ASSIGNMENT."""
+    folder = course / "release" / assignment
+    return {
+        path.stem: nbformat.read(path, as_version=4)
+        for path in sorted(folder.glob("*.ipynb"))
+    }
+
+
+def _store(course, assignment, db_url, names, release, records, submission, outcome):
+    """Save one outcome: gradebook scores, autograded notebooks, then its record."""
+    task = Task(assignment, submission.student, submission.files, submission.timestamp)
+    record(db_url, task, outcome, names)
+    target = course / "autograded" / submission.student / assignment
+    partial = target.with_name(assignment + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for name, text in outcome.notebooks.items():
+        (partial / name).write_text(text)
+    shutil.rmtree(target, ignore_errors=True)
+    partial.rename(target)
+
+    flags = list(submission.flags)
+    mistakes = []
+    for name, original in release.items():
+        data = submission.files.get(f"{name}.ipynb")
+        if data is not None:
+            submitted = nbformat.reads(data.decode(), as_version=4)
+            flags += integrity.structure(submitted, original)
+            flags += integrity.code(submitted)
+        text = outcome.notebooks.get(f"{name}.ipynb")
+        if text is not None:
+            mistakes += integrity.mistakes(nbformat.reads(text, as_version=4))
+    flags += outcome.runtime_flags
+    if outcome.error:
+        flags.append(f"not graded: {outcome.error.splitlines()[-1][:300]}")
+    records.put(
+        submission.student,
+        {
+            "digest": submission.digest,
+            "status": "failed" if outcome.error else "graded",
+            "error": outcome.error,
+            "flags": list(dict.fromkeys(flags)),
+            "mistakes": mistakes,
+            "seconds": round(outcome.seconds, 2),
+            "scores": _scores(db_url, assignment, submission.student),
+        },
+    )
+
+
+def _scores(db_url: str, assignment: str, student: str) -> dict[str, list[float]]:
+    """grade_id -> [score, max score] for every grade cell of a submission."""
+    with Gradebook(db_url) as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        return {
+            grade.name: [grade.score, grade.max_score]
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+        }
+
+
+def _feedback(course: Path, assignment: str, config: Config, students: list[str]):
+    """nbgrader's feedback HTML for ``students``, hidden tests and test code left out."""
+    config = Config(config)
+    config.GenerateFeedback.preprocessors = [
+        GetGrades,
+        HideTestCode,
+        ClearHiddenTests,
+        CSSHTMLHeaderPreprocessor,
+    ]
+    config.ClearHiddenTests.enforce_metadata = False
+    config.GenerateFeedback.force = True
+    for student in students:
+        if not (course / "autograded" / student / assignment).is_dir():
+            continue
+        config.CourseDirectory.assignment_id = assignment
+        config.CourseDirectory.student_id = student
+        app = GenerateFeedback(coursedir=CourseDirectory(config=config), config=config)
+        result = capture_log(app)
+        if not result["success"]:
+            print(f"feedback for {student} failed:\n{result['log']}", file=sys.stderr)
+
+
+def _export(course: Path, assignment: str, records: dict[str, dict | None]) -> None:
+    """grades.csv, scores.png and report.md in grading/ASSIGNMENT/."""
+    from instructor import results
+
+    results.write(course / GRADING / assignment, assignment, records)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description="Autograde every submission of an assignment, in parallel and "
+        "sandboxed, with nbgrader.",
+    )
+    parser.add_argument("assignment", help="e.g. 01-convolution-by-hand")
+    parser.add_argument("--course", type=Path, default=ROOT, help="course folder")
+    parser.add_argument(
+        "--export", type=Path, help="folder of <student>.ipynb / <student>.zip files"
+    )
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--force", action="store_true", help="grade everything again")
+    parser.add_argument("--cell-timeout", type=int, help="seconds a cell may run")
+    parser.add_argument("--notebook-timeout", type=int, default=600)
+    parser.add_argument("--memory-mb", type=int, default=4096)
+    args = parser.parse_args(argv)
+    try:
+        if args.export:
+            imported = intake.import_export(args.export, args.course, args.assignment)
+            print(f"imported {len(imported)} submissions from {args.export}")
+        start = time.perf_counter()
+        records = grade(
+            args.course,
+            args.assignment,
+            jobs=args.jobs,
+            force=args.force,
+            cell_timeout=args.cell_timeout,
+            notebook_timeout=args.notebook_timeout,
+            memory_mb=args.memory_mb,
+        )
+    except (intake.IntakeError, sandbox.SandboxUnavailable) as error:
+        raise SystemExit(f"grade: {error}") from None
+    flagged = sum(bool(r and r["flags"]) for r in records.values())
+    folder = args.course / GRADING / args.assignment
+    print(
+        f"{len(records)} submissions, {flagged} flagged for a person, in "
+        f"{time.perf_counter() - start:.1f} s. See {folder}/report.md, grades.csv, "
+        "scores.png; feedback in feedback/."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""Read submissions as students hand them in, and repair what a correct answer
+should not lose points over.
+
+Two layouts come in:
+
+- nbgrader's: ``submitted/<student>/<assignment>/<notebook>.ipynb`` (with an
+  optional ``timestamp.txt``), read where it is;
+- an LMS export: a folder of ``<student>.ipynb`` or ``<student>.zip`` files, which
+  ``import_export`` copies into that layout first (zips unpacked safely: only
+  files, no paths outside the folder, size-capped).
+
+``read`` then takes one student's folder and gives the files to grade: a byte-order
+mark dropped, invalid UTF-8 replaced, a renamed notebook ("Copy of ...",
+"... (1)") given its assignment name. A file that is not a notebook at all (invalid
+JSON) is left out, so the notebook scores zero. Every repair is a flag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$")
+IGNORED = {"timestamp.txt", ".ipynb_checkpoints", "__MACOSX", ".DS_Store"}
+MAX_FILE_BYTES = 50 * 2**20
+BOM = b"\xef\xbb\xbf"
+
+
+class IntakeError(ValueError):
+    """A submission folder or export that cannot be read as asked."""
+
+
+@dataclass
+class Submission:
+    """One student's submission, ready to grade."""
+
+    student: str
+    files: dict[str, bytes] = field(default_factory=dict)
+    timestamp: str | None = None
+    flags: list[str] = field(default_factory=list)
+    digest: str = ""
+
+
+def students(course: Path, assignment: str) -> list[str]:
+    """Students with a folder for ``assignment`` in ``course``/submitted."""
+    return sorted(
+        path.parent.name
+        for path in (course / "submitted").glob(f"*/{assignment}")
+        if path.is_dir()
+    )
+
+
+def import_export(export: Path, course: Path, assignment: str) -> list[str]:
+    """Copy an LMS export (``<student>.ipynb`` / ``<student>.zip``) into submitted/.
+
+    A student's folder is replaced only when the export's files differ. Returns the
+    students imported; raises IntakeError for a file whose name is not a student id.
+    """
+    if not export.is_dir():
+        raise IntakeError(f"{export} is not a folder of submissions")
+    imported = []
+    for path in sorted(export.iterdir()):
+        if path.name in IGNORED or path.name.startswith("."):
+            continue
+        student = path.stem
+        if path.suffix not in (".ipynb", ".zip") or not STUDENT_ID.match(student):
+            raise IntakeError(
+                f"{path.name}: expected <student id>.ipynb or <student id>.zip, the "
+                "id made of letters, digits and _ . @ + -"
+            )
+        folder = course / "submitted" / student / assignment
+        files = (
+            _unzip(path) if path.suffix == ".zip" else {path.name: path.read_bytes()}
+        )
+        if folder.is_dir() and _current(folder) == files:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        imported.append(student)
+    return imported
+
+
+def _current(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def _unzip(path: Path) -> dict[str, bytes]:
+    """The plain files of a zip, by base name; an unreadable zip is kept as is."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            files = {}
+            for member in archive.infolist():
+                parts = Path(member.filename).parts
+                name = parts[-1] if parts else ""
+                if member.is_dir() or not name or IGNORED & set(parts):
+                    continue
+                if member.file_size > MAX_FILE_BYTES:
+                    continue
+                with archive.open(member) as f:
+                    files[name] = f.read(MAX_FILE_BYTES + 1)[:MAX_FILE_BYTES]
+            return files
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return {path.name: path.read_bytes()}
+
+
+def read(
+    course: Path, assignment: str, student: str, expected: list[str]
+) -> Submission:
+    """One student's files from submitted/, repaired; ``expected``: notebook names."""
+    folder = course / "submitted" / student / assignment
+    submission = Submission(student)
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.name in IGNORED or not path.is_file():
+            if path.name == "timestamp.txt":
+                submission.timestamp = path.read_text().strip() or None
+                digest.update(path.read_bytes())
+            continue
+        data = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + data)
+        if path.suffix != ".ipynb":
+            submission.files[path.name] = data
+            continue
+        repaired = _repair(path.name, data, submission.flags)
+        if repaired is not None:
+            submission.files[path.name] = repaired
+    submission.digest = digest.hexdigest()
+    _rename(submission, expected)
+    return submission
+
+
+def _repair(name: str, data: bytes, flags: list[str]) -> bytes | None:
+    """The notebook's bytes as valid UTF-8 JSON nbformat 4, or None if it is none."""
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+        flags.append(f"{name}: byte-order mark removed")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        text = data.decode("utf-8", errors="replace")
+        flags.append(f"{name}: invalid UTF-8 at byte {error.start} replaced")
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+    except (json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
+        flags.append(f"{name}: not a notebook (invalid JSON: {error}); scored zero")
+        return None
+    except Exception as error:  # nbformat's own errors: an unknown version, ...
+        flags.append(f"{name}: not a readable notebook ({error}); scored zero")
+        return None
+    return nbformat.writes(notebook).encode("utf-8")
+
+
+def _rename(submission: Submission, expected: list[str]) -> None:
+    """Give a renamed notebook its assignment name, when that name is missing."""
+    for name in expected:
+        wanted = f"{name}.ipynb"
+        if wanted in submission.files:
+            continue
+        others = [
+            n
+            for n in submission.files
+            if n.endswith(".ipynb") and n[:-6] not in expected
+        ]
+        matching = [n for n in others if name in n] or (
+            others if len(others) == 1 else []
+        )
+        if len(matching) == 1:
+            submission.files[wanted] = submission.files.pop(matching[0])
+            submission.flags.append(f"{matching[0]} graded as {wanted}")
+        elif not any(f"{name}.ipynb" in flag for flag in submission.flags):
+            submission.flags.append(f"{wanted} is missing; scored zero")

@@ -1,0 +1,264 @@
+"""What a person should look at in a submission, and which mistakes it made.
+
+The sandbox keeps a submission from harming anyone else; it cannot stop code in the
+student's own kernel from bending that kernel (patching ``np.allclose`` or the
+course's checks, changing how later cells run). Those tricks are looked for three
+ways, and each finding becomes a *flag*: a reason for a person to read the
+submission, shown in the grading report.
+
+- ``structure``: the submitted notebook against the release: test cells deleted,
+  edited, turned into markdown, duplicated, their points or flags changed (nbgrader
+  puts the originals back before grading; the flag says someone tried).
+- ``code``: the student's own code cells, parsed: replacing attributes of modules,
+  reaching into IPython or the interpreter, exiting, starting processes, opening
+  sockets, naming instructor paths, defining comparisons that may always succeed.
+- ``CANARY``: code the grader runs after the student's cells, in the same kernel:
+  a computation whose printed answer proves that cells still run as written, and a
+  look at whether the comparison functions the tests use are still the libraries'.
+"""
+
+from __future__ import annotations
+
+import ast
+import collections
+import json
+import re
+import secrets
+
+import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
+
+# Names whose use in a student's cell is worth a person's look, with the reason.
+SUSPICIOUS_CALLS = {
+    "get_ipython": "reaches into IPython, which runs the cells",
+    "os._exit": "ends the kernel",
+    "sys.exit": "ends the cell early",
+    "exit": "ends the kernel",
+    "quit": "ends the kernel",
+    "os.kill": "sends signals to processes",
+    "os.fork": "starts processes",
+    "os.system": "runs shell commands",
+    "os.popen": "runs shell commands",
+    "sys.settrace": "traces the interpreter",
+    "sys.setprofile": "traces the interpreter",
+    "setattr": "sets attributes by name",
+    "exec": "runs code built at run time",
+    "eval": "runs code built at run time",
+    "__import__": "imports modules by name",
+}
+SUSPICIOUS_MODULES = {
+    "ctypes": "calls C directly",
+    "subprocess": "starts processes",
+    "multiprocessing": "starts processes",
+    "signal": "handles signals",
+    "socket": "opens network connections",
+    "urllib": "opens network connections",
+    "http": "opens network connections",
+    "requests": "opens network connections",
+    "builtins": "changes Python's built-in functions",
+    "gc": "reaches objects through the garbage collector",
+    "inspect": "inspects the grader's frames",
+    "importlib": "reloads or loads modules by hand",
+}
+COMPARISON_DUNDERS = {"__eq__", "__ne__", "__bool__", "__array__", "__float__"}
+INSTRUCTOR_PATHS = re.compile(
+    r"gradebook|(^|/)source(/|$)|submitted|autograded|\.\./|/proc/|nbgrader", re.IGNORECASE
+)
+
+# Functions the tests compare with: (module, attribute path).
+WATCHED_FUNCTIONS = [
+    ("numpy", "allclose"),
+    ("numpy", "array_equal"),
+    ("numpy", "isclose"),
+    ("numpy", "testing.assert_allclose"),
+    ("numpy", "testing.assert_array_equal"),
+    ("torch", "allclose"),
+    ("torch", "equal"),
+    ("torch", "testing.assert_close"),
+    ("helpers.checks", "check_number"),
+    ("helpers.checks", "check_shape"),
+    ("helpers.checks", "check_array"),
+]
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_test_cell(meta: dict) -> bool:
+    """A cell the student must not change: a locked cell or an autograded test."""
+    return bool(meta.get("locked") or (meta.get("grade") and not meta.get("solution")))
+
+
+def structure(submitted: nbformat.NotebookNode, release: nbformat.NotebookNode):
+    """Flags for changes to the release's protected cells (tests, given code)."""
+    flags = []
+    protected = {
+        meta["grade_id"]: cell
+        for cell in release.cells
+        if is_test_cell(meta := nbgrader_meta(cell)) and "grade_id" in meta
+    }
+    seen = collections.Counter(
+        nbgrader_meta(cell).get("grade_id") for cell in submitted.cells
+    )
+    for grade_id, count in sorted(seen.items(), key=lambda item: str(item[0])):
+        if grade_id and count > 1:
+            flags.append(f"cell {grade_id} appears {count} times")
+    for grade_id, original in protected.items():
+        copies = [
+            c for c in submitted.cells if nbgrader_meta(c).get("grade_id") == grade_id
+        ]
+        if not copies:
+            flags.append(f"cell {grade_id} was deleted (put back before grading)")
+            continue
+        cell, want = copies[0], nbgrader_meta(original)
+        meta = nbgrader_meta(cell)
+        if cell.cell_type != original.cell_type:
+            flags.append(
+                f"cell {grade_id} was turned into {cell.cell_type} "
+                "(put back before grading)"
+            )
+        elif cell.source.strip() != original.source.strip():
+            flags.append(f"cell {grade_id} was edited (the original was run instead)")
+        if meta.get("points") != want.get("points"):
+            flags.append(
+                f"cell {grade_id}: points changed from {want.get('points')} to "
+                f"{meta.get('points')} (ignored)"
+            )
+        changed = [
+            key
+            for key in ("grade", "solution", "locked", "task")
+            if bool(meta.get(key)) != bool(want.get(key))
+        ]
+        if changed:
+            flags.append(f"cell {grade_id}: nbgrader flags {changed} changed (ignored)")
+    return flags
+
+
+def code(submitted: nbformat.NotebookNode) -> list[str]:
+    """Flags for suspicious constructs in the cells the student wrote."""
+    flags = []
+    transformer = TransformerManager()
+    for index, cell in enumerate(submitted.cells):
+        if cell.cell_type != "code" or is_test_cell(nbgrader_meta(cell)):
+            continue
+        where = nbgrader_meta(cell).get("grade_id") or f"cell {index + 1}"
+        try:
+            tree = ast.parse(transformer.transform_cell(cell.source))
+        except (SyntaxError, ValueError):
+            continue  # an error when it runs, and its tests fail: not a cheat
+        flags += [f"{where}: {finding}" for finding in _findings(tree)]
+    return list(dict.fromkeys(flags))
+
+
+def _dotted(node) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def _findings(tree: ast.AST):
+    modules = {}  # alias -> module imported under it
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                modules[alias.asname or alias.name.split(".")[0]] = alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in getattr(node, "names", [])]
+            for name in names:
+                top = name.split(".")[0]
+                if top in SUSPICIOUS_MODULES:
+                    yield f"imports {name}: {SUSPICIOUS_MODULES[top]}"
+        elif isinstance(node, ast.Call):
+            name = _dotted(node.func)
+            if name in SUSPICIOUS_CALLS:
+                yield f"calls {name}(): {SUSPICIOUS_CALLS[name]}"
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
+            targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+            for target in targets:
+                name = _dotted(target) if isinstance(target, ast.Attribute) else ""
+                root = name.split(".")[0]
+                if root in modules or root in ("np", "torch", "helpers", "checks"):
+                    yield f"replaces {name}: changes a module the tests rely on"
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if node.name in COMPARISON_DUNDERS:
+                yield f"defines {node.name}: an object that may compare equal to anything"
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if INSTRUCTOR_PATHS.search(node.value):
+                yield f"names the path {node.value[:60]!r}: an instructor's file?"
+        elif isinstance(node, ast.Name) and node.id in ("__builtins__", "__loader__"):
+            yield f"uses {node.id}: changes Python's built-in functions"
+
+
+def canary() -> tuple[str, str]:
+    """(code, the line it must print) for the check run after the student's cells."""
+    a, b = secrets.randbelow(10**6) + 10**6, secrets.randbelow(10**6) + 10**6
+    expected = str(a * b)
+    code = f"""
+def __grader_canary():
+    import importlib, json, sys
+    replaced = []
+    for module_name, path in {WATCHED_FUNCTIONS!r}:
+        if module_name not in sys.modules:
+            continue
+        obj = sys.modules[module_name]
+        for part in path.split("."):
+            obj = getattr(obj, part, None)
+        home = getattr(obj, "__module__", None) or ""
+        if obj is None or not home.startswith(module_name.split(".")[0]):
+            replaced.append(module_name + "." + path)
+    print(json.dumps({{"product": str({a} * {b}), "replaced": replaced}}))
+__grader_canary()
+del __grader_canary
+"""
+    return code, expected
+
+
+def read_canary(outputs, expected: str) -> list[str]:
+    """Flags from the canary cell's outputs."""
+    text = "".join(o.get("text", "") for o in outputs if o.get("name") == "stdout")
+    try:
+        report = json.loads(text.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return [
+            "the grader's check after the last cell did not run as written: "
+            "the submission changed how cells run"
+        ]
+    flags = []
+    if report.get("product") != expected:
+        flags.append(
+            "the grader's check computed a wrong product: cells do not run as written"
+        )
+    flags += [
+        f"{name} was replaced by the submission" for name in report.get("replaced", [])
+    ]
+    return flags
+
+
+LIKELY_MISTAKE = re.compile(r"Likely mistake: (.*)", re.DOTALL)
+
+
+def mistakes(graded: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(test cell, likely mistake) for every failed test whose check named one."""
+    found = []
+    for cell in graded.cells:
+        meta = nbgrader_meta(cell)
+        if not (meta.get("grade") and cell.cell_type == "code"):
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") != "error":
+                continue
+            match = LIKELY_MISTAKE.search(output.get("evalue", ""))
+            if match:
+                found.append((meta["grade_id"], match.group(1).strip().rstrip(".")))
+    return found

@@ -1,0 +1,115 @@
+"""What a grading run hands the instructor: a grade table, a figure, a report."""
+
+from __future__ import annotations
+
+import collections
+import csv
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+
+def write(folder: Path, assignment: str, records: dict[str, dict | None]) -> None:
+    """grades.csv, scores.png and report.md for ``records`` (student -> record)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cells = sorted(
+        {cell for r in records.values() if r for cell in r["scores"]},
+        key=lambda cell: _order(records, cell),
+    )
+    _table(folder / "grades.csv", records, cells)
+    _figure(folder / "scores.png", assignment, records, cells)
+    _report(folder / "report.md", assignment, records)
+
+
+def _order(records, cell) -> int:
+    for record in records.values():
+        if record and cell in record["scores"]:
+            return list(record["scores"]).index(cell)
+    return 0
+
+
+def _table(path: Path, records, cells) -> None:
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", "status", "total", "max", *cells, "flags"])
+        for student, record in sorted(records.items()):
+            if record is None:
+                writer.writerow([student, "not graded yet", "", "", *[""] * len(cells)])
+                continue
+            scores = record["scores"]
+            total = sum(score for score, _ in scores.values())
+            maximum = sum(top for _, top in scores.values())
+            writer.writerow(
+                [
+                    student,
+                    record["status"],
+                    _number(total),
+                    _number(maximum),
+                    *[_number(scores[c][0]) if c in scores else "" for c in cells],
+                    " | ".join(record["flags"]),
+                ]
+            )
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _figure(path: Path, assignment: str, records, cells) -> None:
+    """One box per graded cell: the spread of the class's scores, as % of its points."""
+    graded = [r for r in records.values() if r]
+    fig, ax = plt.subplots(
+        figsize=(max(6, 0.7 * len(cells) + 2), 4), layout="constrained"
+    )
+    shares = [
+        [
+            100 * r["scores"][c][0] / r["scores"][c][1]
+            for r in graded
+            if c in r["scores"]
+        ]
+        for c in cells
+    ]
+    if cells:
+        ax.boxplot(shares, showmeans=True)
+        for position, values in enumerate(shares, start=1):
+            ax.scatter([position] * len(values), values, s=10, alpha=0.4, color="C0")
+        ax.set_xticks(range(1, len(cells) + 1), cells, rotation=45, ha="right")
+    ax.set_ylim(-5, 105)
+    ax.set_ylabel("score (% of the cell's points)")
+    ax.set_xlabel("graded cell")
+    ax.set_title(f"{assignment}: scores of {len(graded)} submissions per graded cell")
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def _report(path: Path, assignment: str, records) -> None:
+    graded = {s: r for s, r in records.items() if r}
+    lines = [f"# Grading report: {assignment}", ""]
+    lines.append(
+        f"{len(graded)} of {len(records)} submissions graded; "
+        f"{sum(r['status'] == 'failed' for r in graded.values())} could not be run."
+    )
+    pending = sorted(s for s, r in records.items() if r is None)
+    if pending:
+        lines.append(f"Not graded yet (run again): {', '.join(pending)}.")
+    lines += ["", "## Flagged for a person", ""]
+    flagged = {s: r["flags"] for s, r in sorted(graded.items()) if r["flags"]}
+    if not flagged:
+        lines.append("Nothing flagged.")
+    for student, flags in flagged.items():
+        lines.append(f"- **{student}**")
+        lines += [f"  - {flag}" for flag in flags]
+    lines += ["", "## Most common mistakes the checks named", ""]
+    counts = collections.Counter(
+        (cell, mistake) for r in graded.values() for cell, mistake in r["mistakes"]
+    )
+    if not counts:
+        lines.append("None named.")
+    else:
+        lines += ["| students | test cell | likely mistake |", "|---|---|---|"]
+        for (cell, mistake), count in counts.most_common(15):
+            lines.append(f"| {count} | {cell} | {mistake.replace('|', '/')} |")
+    path.write_text("\n".join(lines) + "\n")
