@@ -12,7 +12,7 @@ install: $(INSTALLED)
 # the stamp file makes a second run install nothing until pyproject.toml changes.
 $(INSTALLED): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test,site]'
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test,site,instructor]'
 	touch $@
 
 # Debian's Chromium for the browser test (tests/test_browser.py drives it with

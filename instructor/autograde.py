@@ -211,6 +211,7 @@ class Outcome:
     student: str
     notebooks: dict[str, str] = field(default_factory=dict)  # name -> JSON text
     runtime_flags: list[str] = field(default_factory=list)
+    tampering: list[str] = field(default_factory=list)  # what the canary found
     error: str | None = None
     seconds: float = 0.0
 
@@ -274,7 +275,8 @@ def execute(task: Task) -> Outcome:
     app = Autograde(coursedir=CourseDirectory(config=config), config=config)
     RUN_FLAGS.clear()
     result = capture_log(app)
-    flags = list(RUN_FLAGS)
+    tampering = list(RUN_FLAGS)
+    flags = []
     graded = folder / "autograded" / task.student / task.assignment
     notebooks = {p.name: p.read_text() for p in sorted(graded.glob("*.ipynb"))}
     for text in notebooks.values():
@@ -282,7 +284,9 @@ def execute(task: Task) -> Outcome:
     error = None
     if not result["success"]:
         error = f"{result.get('log', '')}\n{result.get('error', '')}".strip()[-4000:]
-    return Outcome(task.student, notebooks, flags, error, time.perf_counter() - start)
+    return Outcome(
+        task.student, notebooks, flags, tampering, error, time.perf_counter() - start
+    )
 
 
 def _runtime_flags(graded: NotebookNode) -> list[str]:

@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import dataclasses
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -41,10 +44,19 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
 from nbgrader.utils import capture_log
 from pebble import ProcessExpired, ProcessPool
+from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 from traitlets.config import Config, PyFileConfigLoader
 
-from instructor import ROOT, intake, integrity, nbgrader_path, run_nbgrader, sandbox
+from instructor import (
+    ROOT,
+    intake,
+    integrity,
+    nbgrader_path,
+    results,
+    run_nbgrader,
+    sandbox,
+)
 from instructor.autograde import Outcome, Task, Worker, execute, record, start_worker
 
 GRADING = "grading"  # per-assignment results, under the course folder
@@ -78,23 +90,25 @@ def notebook_names(course: Path, assignment: str) -> list[str]:
 
 
 def ensure_assignment(course: Path, assignment: str) -> None:
-    """Put ``assignment`` in the gradebook (nbgrader's generate_assignment) if absent."""
+    """Put ``assignment`` in the gradebook with nbgrader's generate_assignment, if
+    absent; release/ASSIGNMENT is written only where it does not exist yet."""
     if not (course / "source" / assignment).is_dir():
         known = sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
-        raise SystemExit(
-            f"no assignment {assignment!r} in {course / 'source'}: {known}"
-        )
+        raise SystemExit(f"no assignment {assignment!r} in {course / 'source'}: {known}")
+    released = (course / "release" / assignment).is_dir()
     try:
         notebook_names(course, assignment)
-        return
+        if released:
+            return
     except MissingEntry:
         pass
-    with tempfile.TemporaryDirectory() as release:
+    with tempfile.TemporaryDirectory() as scratch:
+        where = scratch if released else str(course / "release")
         run_nbgrader(
             "generate_assignment",
             assignment,
             "--force",
-            f"--CourseDirectory.release_directory={release}",
+            f"--CourseDirectory.release_directory={where}",
             cwd=course,
         )
 
@@ -134,8 +148,8 @@ def grade(
     notebook_timeout: int = 600,
     memory_mb: int = 4096,
     progress: bool = True,
-) -> dict[str, dict]:
-    """Grade every submission of ``assignment`` not yet graded; return all records."""
+) -> Run:
+    """Grade every submission of ``assignment`` not yet graded (all with ``force``)."""
     course = course.resolve()
     os.environ["PATH"] = nbgrader_path()  # for the gradebook, here and in workers
     ensure_assignment(course, assignment)
@@ -145,7 +159,7 @@ def grade(
     records = Records(course, assignment)
     todo = []
     for student in intake.students(course, assignment):
-        submission = intake.read(course, assignment, student, names)
+        submission = intake.read(course, assignment, student, release)
         done = records.get(student)
         if (
             force
@@ -194,9 +208,21 @@ def grade(
                 ),
             )
         _feedback(course, assignment, config, [s.student for s in todo])
-    graded = {s: records.get(s) for s in intake.students(course, assignment)}
-    _export(course, assignment, graded)
-    return graded
+    run = Run(
+        {s: records.get(s) for s in intake.students(course, assignment)},
+        [submission.student for submission in todo],
+    )
+    results.write(course / GRADING / assignment, assignment, run.records)
+    return run
+
+
+@dataclasses.dataclass
+class Run:
+    """What one grading run leaves: every student's record (None: not graded yet)
+    and the students it graded."""
+
+    records: dict[str, dict | None]
+    graded: list[str]
 
 
 def _run_pool(assignment, todo, settings, *, jobs, limit, progress, store) -> None:
@@ -253,9 +279,17 @@ def _release_notebooks(
 
 
 def _store(course, assignment, db_url, names, release, records, submission, outcome):
-    """Save one outcome: gradebook scores, autograded notebooks, then its record."""
+    """Save one outcome: gradebook scores, autograded notebooks, then its record.
+
+    When the canary found that cells no longer ran as written, or that comparison
+    functions were replaced, no autograded score can be trusted: all are set to
+    zero and the flag asks a person to grade the submission by hand.
+    """
     task = Task(assignment, submission.student, submission.files, submission.timestamp)
-    record(db_url, task, outcome, names)
+    scored = (
+        dataclasses.replace(outcome, notebooks={}) if outcome.tampering else outcome
+    )
+    record(db_url, task, scored, names)
     target = course / "autograded" / submission.student / assignment
     partial = target.with_name(assignment + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -270,15 +304,15 @@ def _store(course, assignment, db_url, names, release, records, submission, outc
     for name, original in release.items():
         data = submission.files.get(f"{name}.ipynb")
         if data is not None:
-            submitted = nbformat.reads(data.decode(), as_version=4)
-            flags += integrity.structure(submitted, original)
-            flags += integrity.code(submitted)
+            flags += integrity.code(nbformat.reads(data.decode(), as_version=4))
         text = outcome.notebooks.get(f"{name}.ipynb")
         if text is not None:
             mistakes += integrity.mistakes(nbformat.reads(text, as_version=4))
-    flags += outcome.runtime_flags
+    flags += outcome.runtime_flags + outcome.tampering
+    if outcome.tampering:
+        flags.append("autograded scores set to zero: grade this submission by hand")
     if outcome.error:
-        flags.append(f"not graded: {outcome.error.splitlines()[-1][:300]}")
+        flags.append(f"not graded: {_reason(outcome.error)}")
     records.put(
         submission.student,
         {
@@ -291,6 +325,17 @@ def _store(course, assignment, db_url, names, release, records, submission, outc
             "scores": _scores(db_url, assignment, submission.student),
         },
     )
+
+
+def _reason(error: str) -> str:
+    """The last ``SomeError: message`` line of a log that is not nbgrader's summary."""
+    lines = [
+        line.strip()
+        for line in error.splitlines()
+        if re.match(r"\s*[\w.]*(Error|Exception|Expired)\b", line)
+        and "NbGraderException" not in line
+    ]
+    return (lines[-1] if lines else error.strip().splitlines()[-1])[:300]
 
 
 def _scores(db_url: str, assignment: str, student: str) -> dict[str, list[float]]:
@@ -326,14 +371,8 @@ def _feedback(course: Path, assignment: str, config: Config, students: list[str]
             print(f"feedback for {student} failed:\n{result['log']}", file=sys.stderr)
 
 
-def _export(course: Path, assignment: str, records: dict[str, dict | None]) -> None:
-    """grades.csv, scores.png and report.md in grading/ASSIGNMENT/."""
-    from instructor import results
-
-    results.write(course / GRADING / assignment, assignment, records)
-
-
 def main(argv: list[str] | None = None) -> None:
+    warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own, harmless
     parser = argparse.ArgumentParser(
         description="Autograde every submission of an assignment, in parallel and "
         "sandboxed, with nbgrader.",
@@ -354,7 +393,7 @@ def main(argv: list[str] | None = None) -> None:
             imported = intake.import_export(args.export, args.course, args.assignment)
             print(f"imported {len(imported)} submissions from {args.export}")
         start = time.perf_counter()
-        records = grade(
+        run = grade(
             args.course,
             args.assignment,
             jobs=args.jobs,
@@ -365,10 +404,11 @@ def main(argv: list[str] | None = None) -> None:
         )
     except (intake.IntakeError, sandbox.SandboxUnavailable) as error:
         raise SystemExit(f"grade: {error}") from None
-    flagged = sum(bool(r and r["flags"]) for r in records.values())
+    flagged = sum(bool(r and r["flags"]) for r in run.records.values())
     folder = args.course / GRADING / args.assignment
     print(
-        f"{len(records)} submissions, {flagged} flagged for a person, in "
+        f"{len(run.records)} submissions ({len(run.graded)} graded in this run), "
+        f"{flagged} flagged for a person, in "
         f"{time.perf_counter() - start:.1f} s. See {folder}/report.md, grades.csv, "
         "scores.png; feedback in feedback/."
     )

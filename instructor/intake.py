@@ -11,12 +11,14 @@ Two layouts come in:
 
 ``read`` then takes one student's folder and gives the files to grade: a byte-order
 mark dropped, invalid UTF-8 replaced, a renamed notebook ("Copy of ...",
-"... (1)") given its assignment name. A file that is not a notebook at all (invalid
+"... (1)") given its assignment name, a copied graded cell graded once. A file that is not a notebook at all (invalid
 JSON) is left out, so the notebook scores zero. Every repair is a flag.
 """
 
 from __future__ import annotations
 
+import collections
+import copy
 import hashlib
 import json
 import re
@@ -26,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from instructor import integrity
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$")
 IGNORED = {"timestamp.txt", ".ipynb_checkpoints", "__MACOSX", ".DS_Store"}
@@ -113,12 +117,22 @@ def _unzip(path: Path) -> dict[str, bytes]:
 
 
 def read(
-    course: Path, assignment: str, student: str, expected: list[str]
+    course: Path,
+    assignment: str,
+    student: str,
+    release: dict[str, nbformat.NotebookNode],
 ) -> Submission:
-    """One student's files from submitted/, repaired; ``expected``: notebook names."""
+    """One student's files from submitted/, repaired.
+
+    ``release``: the assignment's notebooks as handed out, by name. Each submitted
+    notebook is compared with its release (``integrity.structure``) and gets the
+    release's nbgrader metadata back on every graded cell, so that edited points or
+    flags neither count nor stop nbgrader.
+    """
     folder = course / "submitted" / student / assignment
     submission = Submission(student)
     digest = hashlib.sha256()
+    notebooks = {}
     for path in sorted(folder.iterdir()):
         if path.name in IGNORED or not path.is_file():
             if path.name == "timestamp.txt":
@@ -130,16 +144,23 @@ def read(
         if path.suffix != ".ipynb":
             submission.files[path.name] = data
             continue
-        repaired = _repair(path.name, data, submission.flags)
-        if repaired is not None:
-            submission.files[path.name] = repaired
+        notebook = _parse(path.name, data, submission.flags)
+        if notebook is not None:
+            notebooks[path.name] = notebook
     submission.digest = digest.hexdigest()
-    _rename(submission, expected)
+    _rename(notebooks, list(release), submission.flags)
+    for name, notebook in notebooks.items():
+        original = release.get(name.removesuffix(".ipynb"))
+        if original is not None:
+            submission.flags += integrity.structure(notebook, original)
+            _restore_metadata(notebook, original)
+        _keep_first_copies(name, notebook, submission.flags)
+        submission.files[name] = nbformat.writes(notebook).encode("utf-8")
     return submission
 
 
-def _repair(name: str, data: bytes, flags: list[str]) -> bytes | None:
-    """The notebook's bytes as valid UTF-8 JSON nbformat 4, or None if it is none."""
+def _parse(name: str, data: bytes, flags: list[str]) -> nbformat.NotebookNode | None:
+    """The notebook in ``data`` (nbformat 4), or None if it is not one."""
     if data.startswith(BOM):
         data = data[len(BOM) :]
         flags.append(f"{name}: byte-order mark removed")
@@ -149,32 +170,57 @@ def _repair(name: str, data: bytes, flags: list[str]) -> bytes | None:
         text = data.decode("utf-8", errors="replace")
         flags.append(f"{name}: invalid UTF-8 at byte {error.start} replaced")
     try:
-        notebook = nbformat.reads(text, as_version=4)
+        return nbformat.reads(text, as_version=4)
     except (json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
         flags.append(f"{name}: not a notebook (invalid JSON: {error}); scored zero")
-        return None
     except Exception as error:  # nbformat's own errors: an unknown version, ...
         flags.append(f"{name}: not a readable notebook ({error}); scored zero")
-        return None
-    return nbformat.writes(notebook).encode("utf-8")
+    return None
 
 
-def _rename(submission: Submission, expected: list[str]) -> None:
+def _restore_metadata(notebook, original) -> None:
+    """Every graded cell's nbgrader metadata as the release has it."""
+    released = {
+        meta["grade_id"]: meta
+        for cell in original.cells
+        if "grade_id" in (meta := cell.metadata.get("nbgrader", {}))
+    }
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in released:
+            cell.metadata["nbgrader"] = copy.deepcopy(released[grade_id])
+
+
+def _keep_first_copies(name: str, notebook, flags: list[str]) -> None:
+    """A copied graded cell (same grade_id) stays as plain code: only the first copy
+    is graded. (nbgrader 0.9.6 fails on the whole notebook otherwise.)"""
+    copies = collections.Counter()
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id and copies[grade_id]:
+            del cell.metadata["nbgrader"]
+        if grade_id:
+            copies[grade_id] += 1
+    for grade_id, count in copies.items():
+        if count > 1:
+            flags.append(
+                f"{name}: cell {grade_id} appears {count} times; only the first copy "
+                "is graded, the others run as plain code"
+            )
+
+
+def _rename(notebooks: dict, expected: list[str], flags: list[str]) -> None:
     """Give a renamed notebook its assignment name, when that name is missing."""
     for name in expected:
         wanted = f"{name}.ipynb"
-        if wanted in submission.files:
+        if wanted in notebooks:
             continue
-        others = [
-            n
-            for n in submission.files
-            if n.endswith(".ipynb") and n[:-6] not in expected
-        ]
+        others = [n for n in notebooks if n.removesuffix(".ipynb") not in expected]
         matching = [n for n in others if name in n] or (
             others if len(others) == 1 else []
         )
         if len(matching) == 1:
-            submission.files[wanted] = submission.files.pop(matching[0])
-            submission.flags.append(f"{matching[0]} graded as {wanted}")
-        elif not any(f"{name}.ipynb" in flag for flag in submission.flags):
-            submission.flags.append(f"{wanted} is missing; scored zero")
+            notebooks[wanted] = notebooks.pop(matching[0])
+            flags.append(f"{matching[0]} graded as {wanted}")
+        elif not any(wanted in flag for flag in flags):
+            flags.append(f"{wanted} is missing; scored zero")

@@ -7,7 +7,7 @@ ways, and each finding becomes a *flag*: a reason for a person to read the
 submission, shown in the grading report.
 
 - ``structure``: the submitted notebook against the release: test cells deleted,
-  edited, turned into markdown, duplicated, their points or flags changed (nbgrader
+  edited, turned into markdown, their points or flags changed (nbgrader
   puts the originals back before grading; the flag says someone tried).
 - ``code``: the student's own code cells, parsed: replacing attributes of modules,
   reaching into IPython or the interpreter, exiting, starting processes, opening
@@ -20,7 +20,6 @@ submission, shown in the grading report.
 from __future__ import annotations
 
 import ast
-import collections
 import json
 import re
 import secrets
@@ -62,7 +61,8 @@ SUSPICIOUS_MODULES = {
 }
 COMPARISON_DUNDERS = {"__eq__", "__ne__", "__bool__", "__array__", "__float__"}
 INSTRUCTOR_PATHS = re.compile(
-    r"gradebook|(^|/)source(/|$)|submitted|autograded|\.\./|/proc/|nbgrader", re.IGNORECASE
+    r"gradebook|(^|/)source(/|$)|submitted|autograded|\.\./|/proc/|nbgrader",
+    re.IGNORECASE,
 )
 
 # Functions the tests compare with: (module, attribute path).
@@ -98,12 +98,6 @@ def structure(submitted: nbformat.NotebookNode, release: nbformat.NotebookNode):
         for cell in release.cells
         if is_test_cell(meta := nbgrader_meta(cell)) and "grade_id" in meta
     }
-    seen = collections.Counter(
-        nbgrader_meta(cell).get("grade_id") for cell in submitted.cells
-    )
-    for grade_id, count in sorted(seen.items(), key=lambda item: str(item[0])):
-        if grade_id and count > 1:
-            flags.append(f"cell {grade_id} appears {count} times")
     for grade_id, original in protected.items():
         copies = [
             c for c in submitted.cells if nbgrader_meta(c).get("grade_id") == grade_id

@@ -36,6 +36,31 @@ def solutions(source: nbformat.NotebookNode) -> dict[str, str]:
     return answers
 
 
+REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+
+
+def secret_lines(
+    assignment: str, kinds: tuple[str, ...] = ("SOLUTION", "HIDDEN TESTS")
+) -> set[str]:
+    """Distinctive lines of the solutions and/or hidden tests of one assignment.
+
+    Distinctive: at least 12 characters once stripped, and nowhere in the source
+    outside the solution and hidden-test regions (a shared line such as
+    ``return result`` proves nothing). What release/, feedback and the student
+    distribution must never contain.
+    """
+    secret, public = set(), set()
+    for path in sorted((ROOT / "source" / assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for kind, region in REGION.findall(cell.source):
+                if kind in kinds:
+                    secret |= {line.strip() for line in region.splitlines()}
+            public |= {
+                line.strip() for line in REGION.sub("", cell.source).splitlines()
+            }
+    return {line for line in secret - public if len(line) >= 12}
+
+
 def assignments(root: Path = ROOT) -> list[str]:
     """The assignment names: one folder per assignment under source/."""
     return sorted(path.name for path in (root / "source").iterdir() if path.is_dir())

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from instructor import ROOT, run_nbgrader
+from instructor import ROOT, run_nbgrader, trial
 
 FIXTURES = Path(__file__).with_name("fixtures")
 ASSIGNMENT = "01-convolution-by-hand"
@@ -56,10 +56,7 @@ def _grade_cells(notebook) -> list[tuple[str, str, float]]:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     """A course directory with the assignment generated and the fixture submitted."""
-    course = tmp_path_factory.mktemp("colab-course")
-    shutil.copytree(ROOT / "source", course / "source")
-    shutil.copy(ROOT / "nbgrader_config.py", course)
-    run_nbgrader("generate_assignment", ASSIGNMENT, "--force", cwd=course)
+    course = trial.make_course(tmp_path_factory.mktemp("colab-course"), [ASSIGNMENT])
     name = f"{ASSIGNMENT}.ipynb"
     submitted = course / "submitted" / STUDENT / ASSIGNMENT
     submitted.mkdir(parents=True)

@@ -1,16 +1,14 @@
 """Is release/ exactly what nbgrader makes from source/, and does it leak nothing?"""
 
-import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from instructor import ROOT
-from instructor.release import assignments, build_release
+from instructor.release import assignments, build_release, secret_lines
 
 MARKERS = ("begin solution", "end solution", "begin hidden tests", "end hidden tests")
-REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 
 
 def notebooks(folder: Path) -> dict[str, nbformat.NotebookNode]:
@@ -18,24 +16,6 @@ def notebooks(folder: Path) -> dict[str, nbformat.NotebookNode]:
         str(path.relative_to(folder)): nbformat.read(path, as_version=4)
         for path in sorted(folder.rglob("*.ipynb"))
     }
-
-
-def secret_lines(assignment: str) -> set[str]:
-    """Distinctive lines of the solutions and hidden tests of one assignment.
-
-    Distinctive: at least 12 characters once stripped, and nowhere in the source
-    outside the solution and hidden-test regions (a shared line such as
-    ``return result`` proves nothing).
-    """
-    secret, public = set(), set()
-    for notebook in notebooks(ROOT / "source" / assignment).values():
-        for cell in notebook.cells:
-            for _, region in REGION.findall(cell.source):
-                secret |= {line.strip() for line in region.splitlines()}
-            public |= {
-                line.strip() for line in REGION.sub("", cell.source).splitlines()
-            }
-    return {line for line in secret - public if len(line) >= 12}
 
 
 def test_release_matches_a_fresh_generation(tmp_path):
