@@ -21,15 +21,17 @@ from pathlib import Path
 import nbformat
 from jupyter_core.paths import jupyter_runtime_dir
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbformat.notebooknode import NotebookNode
 from nbgrader.api import Gradebook
-from nbgrader.converters import Autograde
+from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearHiddenTests,
     Execute,
+    GetGrades,
     IgnorePattern,
     LimitOutput,
     NbGraderPreprocessor,
@@ -65,6 +67,7 @@ class SandboxedExecute(Execute):
     """
 
     kernel_name = "sandboxed-python"
+    shutdown_kernel = "immediate"  # the sandbox ends every process it started
     interrupt_on_timeout = False  # a timed-out cell is skipped, not interrupted
     notebook_timeout = Integer(600, help="Seconds for a whole notebook").tag(
         config=True
@@ -181,6 +184,50 @@ class LimitOutputSize(NbGraderPreprocessor):
         return cell, resources
 
 
+class HideTestCode(NbGraderPreprocessor):
+    """In feedback, show a failed test's message, not the test code it ran.
+
+    A traceback quotes the lines of the test cell that failed, hidden tests included;
+    the student sees the error's type and message only.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if integrity.nbgrader_meta(cell).get("grade") and cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output.traceback = [f"{output.ename}: {output.evalue}"]
+        return cell, resources
+
+
+FEEDBACK_PREPROCESSORS = [
+    GetGrades,
+    HideTestCode,
+    ClearHiddenTests,  # nbgrader's feedback would show them otherwise
+    CSSHTMLHeaderPreprocessor,
+]
+
+
+def feedback(
+    config: Config, root: Path, db_url: str, assignment: str, student: str
+) -> dict[str, str]:
+    """nbgrader's feedback pages for one graded student of the course at ``root``
+    (name -> HTML), without hidden tests or test code."""
+    config = copy.deepcopy(config)
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.db_url = db_url
+    config.CourseDirectory.assignment_id = assignment
+    config.CourseDirectory.student_id = student
+    config.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS
+    config.GenerateFeedback.force = True
+    config.ClearHiddenTests.enforce_metadata = False
+    app = GenerateFeedback(coursedir=CourseDirectory(config=config), config=config)
+    result = capture_log(app)
+    if not result["success"]:
+        raise RuntimeError(f"feedback for {student} failed:\n{result['log']}")
+    folder = root / "feedback" / student / assignment
+    return {path.name: path.read_text() for path in sorted(folder.glob("*.html"))}
+
+
 AUTOGRADE_PREPROCESSORS = [
     SandboxedExecute,
     IgnorePattern,
@@ -210,6 +257,7 @@ class Outcome:
 
     student: str
     notebooks: dict[str, str] = field(default_factory=dict)  # name -> JSON text
+    feedback: dict[str, str] = field(default_factory=dict)  # name -> HTML
     runtime_flags: list[str] = field(default_factory=list)
     tampering: list[str] = field(default_factory=list)  # what the canary found
     error: str | None = None
@@ -281,11 +329,20 @@ def execute(task: Task) -> Outcome:
     notebooks = {p.name: p.read_text() for p in sorted(graded.glob("*.ipynb"))}
     for text in notebooks.values():
         flags += _runtime_flags(nbformat.reads(text, as_version=4))
-    error = None
-    if not result["success"]:
+    error, pages = None, {}
+    if result["success"]:
+        db_url = config.CourseDirectory.db_url
+        pages = feedback(config, folder, db_url, task.assignment, task.student)
+    else:
         error = f"{result.get('log', '')}\n{result.get('error', '')}".strip()[-4000:]
     return Outcome(
-        task.student, notebooks, flags, tampering, error, time.perf_counter() - start
+        task.student,
+        notebooks,
+        pages,
+        flags,
+        tampering,
+        error,
+        time.perf_counter() - start,
     )
 
 

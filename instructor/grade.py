@@ -30,19 +30,13 @@ import multiprocessing
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
 
 import nbformat
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.converters import GenerateFeedback
-from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
-from nbgrader.utils import capture_log
 from pebble import ProcessExpired, ProcessPool
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
@@ -57,24 +51,17 @@ from instructor import (
     run_nbgrader,
     sandbox,
 )
-from instructor.autograde import Outcome, Task, Worker, execute, record, start_worker
+from instructor.autograde import (
+    Outcome,
+    Task,
+    Worker,
+    execute,
+    feedback,
+    record,
+    start_worker,
+)
 
 GRADING = "grading"  # per-assignment results, under the course folder
-
-
-class HideTestCode(NbGraderPreprocessor):
-    """In feedback, show a failed test's message, not the test code it ran.
-
-    A traceback quotes the lines of the test cell that failed, hidden tests included;
-    the student sees the error's type and message only.
-    """
-
-    def preprocess_cell(self, cell, resources, index):
-        if integrity.nbgrader_meta(cell).get("grade") and cell.cell_type == "code":
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error":
-                    output.traceback = [f"{output.ename}: {output.evalue}"]
-        return cell, resources
 
 
 def course_config(course: Path) -> Config:
@@ -94,7 +81,9 @@ def ensure_assignment(course: Path, assignment: str) -> None:
     absent; release/ASSIGNMENT is written only where it does not exist yet."""
     if not (course / "source" / assignment).is_dir():
         known = sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
-        raise SystemExit(f"no assignment {assignment!r} in {course / 'source'}: {known}")
+        raise SystemExit(
+            f"no assignment {assignment!r} in {course / 'source'}: {known}"
+        )
     released = (course / "release" / assignment).is_dir()
     try:
         notebook_names(course, assignment)
@@ -207,7 +196,6 @@ def grade(
                     outcome,
                 ),
             )
-        _feedback(course, assignment, config, [s.student for s in todo])
     run = Run(
         {s: records.get(s) for s in intake.students(course, assignment)},
         [submission.student for submission in todo],
@@ -290,14 +278,15 @@ def _store(course, assignment, db_url, names, release, records, submission, outc
         dataclasses.replace(outcome, notebooks={}) if outcome.tampering else outcome
     )
     record(db_url, task, scored, names)
-    target = course / "autograded" / submission.student / assignment
-    partial = target.with_name(assignment + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    for name, text in outcome.notebooks.items():
-        (partial / name).write_text(text)
-    shutil.rmtree(target, ignore_errors=True)
-    partial.rename(target)
+    _replace_folder(
+        course / "autograded" / submission.student / assignment, outcome.notebooks
+    )
+    pages = outcome.feedback
+    if outcome.tampering:  # the worker's pages show the scores before zeroing
+        pages = feedback(
+            course_config(course), course, db_url, assignment, task.student
+        )
+    _replace_folder(course / "feedback" / submission.student / assignment, pages)
 
     flags = list(submission.flags)
     mistakes = []
@@ -327,6 +316,17 @@ def _store(course, assignment, db_url, names, release, records, submission, outc
     )
 
 
+def _replace_folder(folder: Path, files: dict[str, str]) -> None:
+    """``folder`` holds exactly ``files`` afterwards, swapped in whole."""
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for name, text in files.items():
+        (partial / name).write_text(text)
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+
+
 def _reason(error: str) -> str:
     """The last ``SomeError: message`` line of a log that is not nbgrader's summary."""
     lines = [
@@ -347,28 +347,6 @@ def _scores(db_url: str, assignment: str, student: str) -> dict[str, list[float]
             for notebook in submission.notebooks
             for grade in notebook.grades
         }
-
-
-def _feedback(course: Path, assignment: str, config: Config, students: list[str]):
-    """nbgrader's feedback HTML for ``students``, hidden tests and test code left out."""
-    config = Config(config)
-    config.GenerateFeedback.preprocessors = [
-        GetGrades,
-        HideTestCode,
-        ClearHiddenTests,
-        CSSHTMLHeaderPreprocessor,
-    ]
-    config.ClearHiddenTests.enforce_metadata = False
-    config.GenerateFeedback.force = True
-    for student in students:
-        if not (course / "autograded" / student / assignment).is_dir():
-            continue
-        config.CourseDirectory.assignment_id = assignment
-        config.CourseDirectory.student_id = student
-        app = GenerateFeedback(coursedir=CourseDirectory(config=config), config=config)
-        result = capture_log(app)
-        if not result["success"]:
-            print(f"feedback for {student} failed:\n{result['log']}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -105,7 +105,8 @@ def _unzip(path: Path) -> dict[str, bytes]:
             for member in archive.infolist():
                 parts = Path(member.filename).parts
                 name = parts[-1] if parts else ""
-                if member.is_dir() or not name or IGNORED & set(parts):
+                hostile = ".." in parts or Path(member.filename).is_absolute()
+                if member.is_dir() or not name or hostile or IGNORED & set(parts):
                     continue
                 if member.file_size > MAX_FILE_BYTES:
                     continue

@@ -29,12 +29,12 @@ NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 CELL_TIMEOUT = 15  # seconds; the corpus's infinite loops each cost this once
 
 
-def fingerprint(*folders: Path) -> dict[str, str]:
-    """path -> sha256 of every file under ``folders``."""
+def fingerprint(*paths: Path) -> dict[str, str]:
+    """path -> sha256 of every file at or under ``paths``."""
     return {
         str(path): hashlib.sha256(path.read_bytes()).hexdigest()
-        for folder in folders
-        for path in sorted(folder.rglob("*"))
+        for where in paths
+        for path in sorted([where, *where.rglob("*")])
         if path.is_file()
     }
 
@@ -62,8 +62,8 @@ def corpus(tmp_path_factory):
     trial.submit_answers(course, ASSIGNMENT, "untouched", {})
     for case in UNIT_01:
         trial.submit(course, ASSIGNMENT, case.defect, case.make(ctx))
-    guarded = [course / "source", course / "release", ROOT / "source", ROOT / "helpers"]
-    guarded += [course / "submitted" / "solutions"]
+    guarded = [course / "source", course / "release", ROOT / "source"]
+    guarded += [ROOT / "helpers" / "checks.py", course / "submitted" / "solutions"]
     before = fingerprint(*guarded)
     run = grade(
         course,
