@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install browser lab test site release lessons bench weights clean
+.PHONY: install browser lab test site release lessons bench weights backbone grade student-dist clean
 
 install: $(INSTALLED)
 
@@ -62,5 +62,25 @@ bench: $(INSTALLED)
 weights: $(INSTALLED)
 	$(PYTHON) -m helpers.models
 
+# Pretrains the course backbone (07-transfer-learning) and writes its weights and
+# configuration to helpers/weights/: deterministic, about a minute on a laptop CPU.
+backbone: $(INSTALLED)
+	$(PYTHON) -m helpers.pretrain
+
+# Grades every submission of one assignment, in parallel, each kernel sandboxed:
+#   make grade ASSIGNMENT=01-convolution-by-hand [EXPORT=folder-of-student-files]
+# Submissions come from submitted/<student>/<assignment>/ (nbgrader's layout) or,
+# with EXPORT, from <student>.ipynb / <student>.zip files as an LMS exports them.
+# Scores go into gradebook.db; feedback/ gets the feedback; grading/<assignment>/
+# the grade table, a figure and a report. A killed run picks up where it stopped.
+grade: $(INSTALLED)
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=<name> [EXPORT=<folder>]"; exit 2; }
+	$(PYTHON) -m instructor.grade $(ASSIGNMENT) $(if $(EXPORT),--export $(EXPORT))
+
+# The student-facing tree (lessons, release/, helpers, environment files; no
+# source/, no gradebook, no hidden tests), into dist/student/.
+student-dist: $(INSTALLED)
+	$(PYTHON) -m instructor.student_dist dist/student
+
 clean:
-	rm -rf $(VENV) .pytest_cache submitted autograded feedback gradebook.db _build
+	rm -rf $(VENV) .pytest_cache submitted autograded feedback gradebook.db _build grading dist
