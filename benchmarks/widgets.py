@@ -81,6 +81,28 @@ def top_k_explorer_06():
     return widgets.top_k_explorer(models.classify(resnet50, photos))
 
 
+def augmentation_preview_07():
+    """07's widget: three photos, their central 96x96 squares."""
+    from helpers import images
+
+    photos = {
+        name: images.load_photo(name, size=(96, 144))[:, 24:120]
+        for name in ["cat", "coffee", "rocket"]
+    }
+    return widgets.augmentation_preview(photos)
+
+
+def feature_browser_08():
+    """08's widget: the course backbone's blocks on the 128x192 cat photo."""
+    from helpers import images, textures
+
+    backbone = textures.load_backbone()
+    gray = backbone.features[0][0].in_channels == 1
+    photo = images.load_photo("cat", size=(128, 192), gray=gray)
+    layers = [f"features.{i}" for i in range(len(backbone.features))]
+    return widgets.feature_browser(backbone, photo, layers)
+
+
 # Widget name -> a function that builds it as its lesson does.
 WIDGETS = {
     "01 sliding_window": lambda: widgets.sliding_window(EDGE_IMAGE, SOBEL_X),
@@ -89,6 +111,8 @@ WIDGETS = {
     "04 field_explorer": lambda: widgets.field_explorer(cat_96x144()),
     "05 stride_padding": lambda: widgets.stride_padding(7, 3, 1, 0),
     "06 top_k_explorer": top_k_explorer_06,
+    "07 augmentation_preview": augmentation_preview_07,
+    "08 feature_browser": feature_browser_08,
 }
 
 

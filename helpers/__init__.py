@@ -5,6 +5,9 @@
 - ``helpers.widgets``: interactive widgets, each a thin wrapper over a plain function.
 - ``helpers.checks``: friendly checks for exercises (type, then shape, then values).
 - ``helpers.models``: torchvision classifiers with ImageNet weights from the cache.
+- ``helpers.textures``: the course's own pretrained backbone and its texture task.
+- ``helpers.training``: a training loop, and transfer learning measured three ways.
+- ``helpers.features``: what a network computes inside, through forward hooks.
 - ``helpers.environment``: versions, widgets and device, for 00-start-here.
 
 Call :func:`setup` once at the top of every notebook.

@@ -188,3 +188,49 @@ def _label(ax, title: str) -> None:
     ax.set_xlabel("column j")
     ax.set_ylabel("row i")
     ax.locator_params(integer=True)  # ticks on whole pixels only
+
+
+# ------------------------- 08-what-networks-learn
+
+
+def show_filters(weight, title: str, *, ax=None, ncols: int = 8):
+    """Draw a convolution's filters, (C_out, C_in, K, K), as one grid of tiles.
+
+    Filter i is tile i, row by row. Each filter is stretched on its own to the
+    full range (its smallest value black, its largest white: torchvision's
+    ``make_grid(normalize=True, scale_each=True)``), so a filter with small
+    weights is as visible as one with large weights. Three input channels are shown
+    as colour, one as grey; other channel counts are averaged to grey.
+    Introduced in 08-what-networks-learn.
+    """
+    # Imported here: the other lessons draw without torch.
+    import torch
+    from torchvision.utils import make_grid
+
+    weight = as_array(weight, "weight", ndims=(4,))
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive int, got {ncols!r}.")
+    tiles = torch.from_numpy(weight).float()  # (C_out, C_in, K, K)
+    if tiles.shape[1] not in (1, 3):
+        tiles = tiles.mean(dim=1, keepdim=True)
+    grid = make_grid(
+        tiles, nrow=ncols, padding=1, normalize=True, scale_each=True, pad_value=1.0
+    )  # (3, rows, cols): grey tiles are repeated to three channels
+    ax = _axes(ax, title)
+    ax.imshow(grid.permute(1, 2, 0).numpy(), vmin=0, vmax=1)
+    num, size = tiles.shape[0], tiles.shape[-1]
+    step = size + 1  # a tile and the one-pixel gap after it
+    columns = min(ncols, num)
+    ax.set_xticks(
+        [1 + step * c + (size - 1) / 2 for c in range(columns)], range(columns)
+    )
+    rows = -(-num // ncols)
+    ax.set_yticks(
+        [1 + step * r + (size - 1) / 2 for r in range(rows)],
+        [ncols * r for r in range(rows)],
+    )
+    ax.tick_params(length=0, labelsize="x-small")
+    ax.set_title(title)
+    ax.set_xlabel(f"column c: filter = row start + c (tiles of {size}×{size})")
+    ax.set_ylabel("row start")
+    return ax

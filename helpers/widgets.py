@@ -44,6 +44,13 @@ __all__ = [
     "PhotoTopK",
     "photo_top_k",
     "top_k_explorer",
+    "ChannelView",
+    "channel_view",
+    "feature_browser",
+    "AugmentedGrid",
+    "augmentation",
+    "augmented_versions",
+    "augmentation_preview",
 ]
 
 
@@ -1204,3 +1211,298 @@ def top_k_explorer(classification, k: int = 5) -> widgets.VBox:
     chooser.observe(lambda change: draw(change["new"]), names="value")
     draw(classification.photos[0])
     return widgets.VBox([chooser, picture, caption])
+
+
+# ------------------------- 08-what-networks-learn
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    """One channel of one layer's feature maps, ready to draw.
+
+    Introduced in 08-what-networks-learn.
+    """
+
+    layer: str  # the module's name, e.g. "features.1"
+    channel: int
+    feature_map: np.ndarray  # (H, W) that channel's map for the photo
+    num_channels: int  # C, the channels of the layer's output
+    shape: tuple[int, ...]  # the layer's whole output, (1, C, H, W)
+
+
+def channel_view(maps: dict, layer: str, channel: int) -> ChannelView:
+    """Channel ``channel`` of the feature maps that layer ``layer`` computed.
+
+    ``maps`` is what ``features.feature_maps`` returns for one photo: layer name ->
+    (1, C, H, W) tensor. Nothing runs the network again.
+    Introduced in 08-what-networks-learn.
+    """
+    if not isinstance(maps, dict) or not maps:
+        raise ValueError(
+            "maps must be a non-empty dict of layer name -> (1, C, H, W) tensor, as "
+            "helpers.features.feature_maps returns."
+        )
+    if layer not in maps:
+        raise ValueError(
+            f"no layer {layer!r} in these feature maps; choose one of: "
+            f"{', '.join(map(str, maps))}."
+        )
+    output = maps[layer]
+    if not isinstance(output, torch.Tensor) or output.ndim != 4 or len(output) != 1:
+        shape = tuple(output.shape) if isinstance(output, torch.Tensor) else output
+        raise ValueError(
+            f"the maps of {layer!r} must be a (1, C, H, W) tensor for one photo, "
+            f"got {shape!r}."
+        )
+    num_channels = output.shape[1]
+    channel = as_index(channel, "channel", num_channels, f"{layer} has {num_channels}")
+    return ChannelView(
+        layer,
+        channel,
+        output[0, channel].double().numpy(),
+        num_channels,
+        tuple(output.shape),
+    )
+
+
+def feature_browser(
+    model, photo, layers, *, preprocess=None, label: str = ""
+) -> widgets.VBox:
+    """Pick a layer and a channel: see that channel's feature map for ``photo``.
+
+    ``photo`` is an (H, W) or (H, W, 3) image in [0, 1]; ``layers`` are module names
+    of ``model`` (in eval mode) whose outputs are (1, C, H', W');
+    ``preprocess`` optionally maps ``images.to_tensor(photo)`` to the model's input.
+    The network runs once, through forward hooks; a move only redraws. The map is
+    drawn over the photo's pixels, so a coarse deep map covers the same ground as
+    the photo. ``label`` (e.g. UNTRAINED) goes above the figure.
+    Introduced in 08-what-networks-learn.
+    """
+    from helpers import features, images  # torch-heavy helpers, only when used
+
+    X = images.to_tensor(photo)  # (1, C, H, W), and a check of the photo
+    if preprocess is not None:
+        X = preprocess(X)
+    with one_torch_thread():
+        maps = features.feature_maps(model, X, layers)
+    views = {layer: channel_view(maps, layer, 0) for layer in maps}
+    picture_array = as_array(photo, "photo", ndims=(2, 3), floating=True)
+    height, width = picture_array.shape[:2]
+    first = views[layers[0]]
+
+    fig, (ax_photo, ax_map) = plt.subplots(1, 2, figsize=(9.6, 4.4))
+    plots.show_image(picture_array, f"photo, {height}×{width}", ax=ax_photo)
+    plots.show_feature_map(first.feature_map, "feature map", ax=ax_map)
+    shown = ax_map.images[0]
+    shown.set_extent((-0.5, width - 0.5, height - 0.5, -0.5))  # over the photo
+    ax_map.set_xlabel("column j of the photo")
+    ax_map.set_ylabel("row i of the photo")
+    if label:
+        fig.suptitle(label)
+    changing = [shown, ax_map.title, fig.axes[-1].yaxis, *ax_map.spines.values()]
+    render = blitting_renderer(fig, changing)
+
+    picture = widgets.Image(format="png")
+    caption = widgets.HTML()
+    style = {"description_width": "initial"}
+    layer_choice = widgets.Dropdown(
+        options=[
+            (
+                f"{name}: {view.num_channels} maps of {view.shape[2]}×{view.shape[3]}",
+                name,
+            )
+            for name, view in views.items()
+        ],
+        value=layers[0],
+        description="layer",
+        style=style,
+    )
+    channel = widgets.IntSlider(
+        0,
+        min=0,
+        max=first.num_channels - 1,
+        description="channel",
+        continuous_update=True,
+        style=style,
+    )
+
+    def draw(_=None) -> None:
+        state = channel_view(maps, layer_choice.value, channel.value)
+        values = state.feature_map
+        shown.set_data(values)
+        bound = float(np.abs(values).max()) or 1.0
+        shown.set_clim(-bound, bound)
+        _, C, H, W = state.shape
+        ax_map.set_title(f"{state.layer}, channel {state.channel} of {C} ({H}×{W})")
+        picture.value = render()
+        caption.value = (
+            f"Layer <code>{state.layer}</code> computes {C} feature maps of "
+            f"{H}×{W}, one cell per {height / H:.3g}×{width / W:.3g} photo pixels. "
+            f"Channel {state.channel}: values from {values.min():.3g} to "
+            f"{values.max():.3g}, mean {values.mean():.3g}."
+        )
+
+    def change_layer(change) -> None:
+        channel.unobserve(draw, names="value")  # one redraw, not two
+        channel.max = views[change["new"]].num_channels - 1  # lowers a larger value
+        channel.observe(draw, names="value")
+        draw()
+
+    layer_choice.observe(change_layer, names="value")
+    channel.observe(draw, names="value")
+    draw()
+    return widgets.VBox([widgets.HBox([channel, layer_choice]), picture, caption])
+
+
+# ------------------------- 07-transfer-learning
+
+AUGMENTATIONS = (
+    "random resized crop",
+    "horizontal flip",
+    "colour jitter",
+    "rotation",
+    "all four (a training pipeline)",
+)
+
+
+@dataclass(frozen=True)
+class AugmentedGrid:
+    """Several random versions of one photo under one augmentation.
+
+    Introduced in 07-transfer-learning.
+    """
+
+    photo: str  # the photo's name
+    augmentation: str  # one of AUGMENTATIONS
+    strength: float  # from 0 (the photo unchanged) to 1 (the strongest setting)
+    pipeline: str  # the torchvision transform, as it prints
+    versions: np.ndarray  # (count, H, W, 3) the augmented photos, in [0, 1]
+
+
+def augmentation(name: str, strength: float, size: int):
+    """The torchvision transform ``name`` at ``strength`` in [0, 1], output size.
+
+    0 leaves a photo unchanged; 1 is: crops down to 10% of the area, a flip every
+    time, brightness, contrast and saturation jittered by up to 80%, rotations of up
+    to 45 degrees. Introduced in 07-transfer-learning.
+    """
+    from torchvision.transforms import v2  # slow to import: only when asked for
+
+    if name not in AUGMENTATIONS:
+        raise ValueError(f"augmentation must be one of {AUGMENTATIONS}, got {name!r}.")
+    if isinstance(strength, bool) or not isinstance(strength, (int, float)):
+        raise ValueError(f"strength must be a number from 0 to 1, got {strength!r}.")
+    if not 0 <= strength <= 1:
+        raise ValueError(f"strength must be from 0 to 1, got {strength!r}.")
+    jitter = 0.8 * strength
+    steps = {
+        "random resized crop": v2.RandomResizedCrop(
+            size, scale=(1 - 0.9 * strength, 1.0), antialias=True
+        ),
+        "horizontal flip": v2.RandomHorizontalFlip(p=strength),
+        "colour jitter": v2.ColorJitter(jitter, jitter, jitter),
+        "rotation": v2.RandomRotation(45 * strength),
+    }
+    if name in steps:
+        return steps[name]
+    return v2.Compose(list(steps.values()))
+
+
+def augmented_versions(
+    photos: dict, photo: str, name: str, strength: float, count: int = 8, seed=0
+) -> AugmentedGrid:
+    """``count`` augmented versions of ``photos[photo]``, the same for a seed.
+
+    ``photos`` maps names to square (H, W, 3) photos in [0, 1]. Every version
+    draws new random parameters, as every epoch of training does.
+    Introduced in 07-transfer-learning.
+    """
+    photos = _photo_dict(photos)
+    if photo not in photos:
+        raise ValueError(f"no photo {photo!r}; choose one of: {', '.join(photos)}.")
+    image = photos[photo]
+    if image.ndim != 3 or image.shape[0] != image.shape[1]:
+        raise ValueError(
+            f"photo {photo!r} must be a square (H, W, 3) colour photo, got shape "
+            f"{image.shape}; crop it first."
+        )
+    count = _whole_number(count, "count", 1)
+    transform = augmentation(name, strength, image.shape[0])
+    X = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))  # (3, H, W)
+    generator_state = torch.get_rng_state()
+    torch.manual_seed(seed)  # torchvision draws from the global generator
+    try:
+        with one_torch_thread():
+            versions = torch.stack([transform(X) for _ in range(count)])
+    finally:
+        torch.set_rng_state(generator_state)
+    return AugmentedGrid(
+        photo,
+        name,
+        float(strength),
+        repr(transform),
+        versions.clamp(0, 1).permute(0, 2, 3, 1).numpy(),
+    )
+
+
+def augmentation_preview(photos: dict, count: int = 8) -> widgets.VBox:
+    """Pick a photo, an augmentation and its strength: see ``count`` versions.
+
+    Introduced in 07-transfer-learning.
+    """
+    photos = _photo_dict(photos)
+    names = list(photos)
+    first = augmented_versions(photos, names[0], AUGMENTATIONS[-1], 0.5, count)
+    columns = 4
+    rows = -(-count // columns)
+    fig, axes = plt.subplots(
+        rows, columns + 1, figsize=(2.0 * (columns + 1), 2.1 * rows)
+    )
+    axes = np.atleast_2d(axes)
+    for ax in axes[:, 0]:
+        ax.axis("off")
+    original = axes[0, 0].imshow(photos[names[0]])
+    axes[0, 0].set_title("original")
+    shown = []
+    for i, ax in enumerate(axes[:, 1:].flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i < count:
+            shown.append(ax.imshow(first.versions[i]))
+            ax.set_xlabel(f"version {i + 1}", fontsize="small")
+        else:
+            ax.axis("off")
+    title = fig.suptitle(" ")
+    render = blitting_renderer(fig, [original, *shown, title])
+
+    picture = widgets.Image(format="png")
+    caption = widgets.HTML()
+    strength = widgets.FloatSlider(
+        value=0.5, min=0.0, max=1.0, step=0.1, description="strength"
+    )
+    kind = widgets.Dropdown(
+        options=list(AUGMENTATIONS), value=AUGMENTATIONS[-1], description="augment"
+    )
+    chooser = widgets.Dropdown(options=names, value=names[0], description="photo")
+
+    def draw(_=None) -> None:
+        state = augmented_versions(
+            photos, chooser.value, kind.value, strength.value, count
+        )
+        original.set_data(photos[state.photo])
+        for artist, version in zip(shown, state.versions):
+            artist.set_data(version)
+        title.set_text(
+            f"{state.photo}: {state.augmentation}, strength {state.strength:.1f}"
+        )
+        picture.value = render()
+        caption.value = (
+            f"{count} random versions of the {state.photo}, each with new random "
+            f"parameters, as each epoch of training sees it. The transform: "
+            f"<code>{state.pipeline}</code>."
+        )
+
+    for control in (strength, kind, chooser):
+        control.observe(draw, names="value")
+    draw()
+    return widgets.VBox([widgets.HBox([strength, kind, chooser]), picture, caption])

@@ -26,7 +26,7 @@ from instructor.grade import grade
 
 ASSIGNMENT = "01-convolution-by-hand"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-CELL_TIMEOUT = 15  # seconds; the corpus's infinite loops each cost this once
+CELL_TIMEOUT = 30  # seconds; the corpus's infinite loops each cost this once
 
 
 def fingerprint(*paths: Path) -> dict[str, str]:

@@ -56,8 +56,9 @@ def submit_typical(course: Path, assignment: str) -> None:
 def submit_generic(course: Path, assignment: str) -> None:
     """The generic bad submissions, made from this assignment's first notebook."""
     answers = trial.answers(course, assignment)
-    solved, release = trial.answered(course, assignment, answers), trial.answered(
-        course, assignment, {}
+    solved, release = (
+        trial.answered(course, assignment, answers),
+        trial.answered(course, assignment, {}),
     )
     name = sorted(solved)[0]
     ctx = Context(assignment, solved[name], release[name], name, course, course)
@@ -110,12 +111,15 @@ def feedback_of(course: Path, assignment: str, student: str, grade_id: str) -> s
     raise AssertionError(f"no cell {grade_id} in the autograded notebook of {student}")
 
 
-def feedback_text(folder: Path) -> str:
-    """The text a student reads in the feedback HTML under ``folder``."""
-    return "\n".join(
-        BeautifulSoup(path.read_text(), "html.parser").get_text()
+def feedback_lines(folder: Path) -> set[str]:
+    """The lines a student reads in the feedback HTML under ``folder``, stripped."""
+    return {
+        line.strip()
         for path in sorted(folder.rglob("*.html"))
-    )
+        for line in BeautifulSoup(path.read_text(), "html.parser")
+        .get_text()
+        .splitlines()
+    }
 
 
 @pytest.mark.parametrize("assignment", assignments())
@@ -176,16 +180,24 @@ def test_generic_bad_submission(graded, assignment, case):
     assert any(case.flag in flag for flag in flags), flags
 
 
+def hidden_test_lines(assignment: str) -> set[str]:
+    """Distinctive lines of the hidden tests that no solution has (a correct
+    student's feedback shows their own answer)."""
+    return secret_lines(assignment, ("HIDDEN TESTS",)) - secret_lines(
+        assignment, ("SOLUTION",)
+    )
+
+
 @pytest.mark.parametrize("assignment", assignments())
 def test_feedback_holds_no_hidden_test(graded, assignment):
     """Does no distinctive line of a hidden test reach any student's feedback?"""
     course = graded(assignment)
-    hidden = secret_lines(assignment, ("HIDDEN TESTS",))
+    hidden = hidden_test_lines(assignment)
     assert len(hidden) >= 5, f"too few distinctive hidden-test lines: {hidden}"
-    text = feedback_text(course / "feedback")
+    lines = feedback_lines(course / "feedback")
     students = list((course / "feedback").iterdir())
-    assert len(students) >= 3 and "Score" in text
-    assert not [line for line in hidden if line in text]
+    assert len(students) >= 3 and any("Score" in line for line in lines)
+    assert not hidden & lines, sorted(hidden & lines)
 
 
 def test_plain_nbgrader_feedback_would_leak_hidden_tests(graded, tmp_path):
@@ -195,8 +207,8 @@ def test_plain_nbgrader_feedback_would_leak_hidden_tests(graded, tmp_path):
     course = shutil.copytree(graded(assignment), tmp_path / "course")
     shutil.rmtree(course / "feedback")
     run_nbgrader("generate_feedback", assignment, "--student", "solutions", cwd=course)
-    text = feedback_text(course / "feedback")
-    assert [line for line in secret_lines(assignment, ("HIDDEN TESTS",)) if line in text]
+    lines = feedback_lines(course / "feedback")
+    assert hidden_test_lines(assignment) & lines
 
 
 def test_scores_equal_plain_sequential_nbgrader(graded, tmp_path):

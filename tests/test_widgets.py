@@ -1336,3 +1336,240 @@ def test_a_redrawn_photo_looks_as_if_drawn_from_scratch(untrained_classification
     )
     _, fresh, _ = top_k_parts(top_k_explorer(reordered))
     assert bytes(picture.value) == bytes(fresh.value)
+
+
+# ------------------------- 08-what-networks-learn
+
+from helpers.widgets import ChannelView, channel_view, feature_browser  # noqa: E402
+
+BROWSER_PHOTO = load_photo("cat", size=(24, 36))  # (H, W, 3), small and not square
+
+
+def browser_net() -> torch.nn.Sequential:
+    """Two seeded conv blocks: 4 maps at full size, then 6 at half size."""
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        return torch.nn.Sequential(
+            torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, padding=1), torch.nn.ReLU()),
+            torch.nn.Sequential(
+                torch.nn.Conv2d(4, 6, 3, stride=2, padding=1), torch.nn.ReLU()
+            ),
+        ).eval()
+
+
+def browser_parts(box):
+    (controls, picture, caption) = box.children
+    channel, layer = controls.children
+    return channel, layer, picture, caption
+
+
+def test_channel_view_is_that_channel_of_the_layer_output():
+    """Is the view the layer's output at that channel, run through the net by hand?"""
+    net = browser_net()
+    X = torch.from_numpy(BROWSER_PHOTO).permute(2, 0, 1)[None]  # (1, 3, 24, 36)
+    with torch.no_grad():
+        maps = {"0": net[0](X), "1": net(X)}
+    state = channel_view(maps, "1", 5)
+    assert isinstance(state, ChannelView)
+    assert state.shape == (1, 6, 12, 18) and state.num_channels == 6
+    np.testing.assert_allclose(state.feature_map, maps["1"][0, 5].numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "layer, channel, message",
+    [
+        ("2", 0, r"no layer '2' in these feature maps; choose one of: 0, 1"),
+        ("0", 4, r"channel must be an int from 0 to 3 \(0 has 4\), got 4"),
+        ("0", 1.0, r"channel must be an int from 0 to 3"),
+    ],
+)
+def test_channel_view_rejects_unknown_layers_and_channels(layer, channel, message):
+    """Does a layer it was not given, or a channel out of range, get a clear error?"""
+    maps = {"0": torch.zeros(1, 4, 5, 5), "1": torch.zeros(1, 6, 3, 3)}
+    with pytest.raises(ValueError, match=message):
+        channel_view(maps, layer, channel)
+
+
+def test_channel_view_needs_one_photos_maps():
+    """Does a batch of several photos, or a flat tensor, get a clear error?"""
+    with pytest.raises(ValueError, match=r"must be a \(1, C, H, W\) tensor"):
+        channel_view({"0": torch.zeros(2, 4, 5, 5)}, "0", 0)
+    with pytest.raises(ValueError, match=r"maps must be a non-empty dict"):
+        channel_view({}, "0", 0)
+
+
+def test_feature_browser_has_a_slider_a_dropdown_a_picture_and_a_caption():
+    """Does it offer every layer, a channel slider for the first, and no open figure?"""
+    net = browser_net()
+    channel, layer, picture, caption = browser_parts(
+        feature_browser(net, BROWSER_PHOTO, ["0", "1"], label="UNTRAINED")
+    )
+    assert isinstance(channel, ipywidgets.IntSlider)
+    assert (channel.min, channel.max, channel.value) == (0, 3, 0)
+    assert isinstance(layer, ipywidgets.Dropdown)
+    assert [value for _, value in layer.options] == ["0", "1"]
+    assert bytes(picture.value).startswith(PNG_SIGNATURE)
+    assert "computes 4 feature maps of 24×36" in caption.value
+    assert plt.get_fignums() == []
+    assert sum(len(m._forward_hooks) for m in net.modules()) == 0
+
+
+def test_moving_the_feature_channel_redraws_and_coming_back_restores():
+    """Does another channel change the picture, and channel 0 bring it back?"""
+    channel, _, picture, caption = browser_parts(
+        feature_browser(browser_net(), BROWSER_PHOTO, ["0", "1"])
+    )
+    first = bytes(picture.value)
+    channel.value = 2
+    assert bytes(picture.value) != first
+    assert "Channel 2:" in caption.value
+    channel.value = 0
+    assert bytes(picture.value) == first
+
+
+def test_a_smaller_layer_lowers_the_channel_and_its_range():
+    """Does a layer with fewer channels cap the slider, and a larger one widen it?"""
+    net = browser_net()
+    channel, layer, _, caption = browser_parts(
+        feature_browser(net, BROWSER_PHOTO, ["1", "0"])
+    )
+    channel.value = 5
+    layer.value = "0"
+    assert (channel.max, channel.value) == (3, 3)
+    assert "computes 4 feature maps of 24×36" in caption.value
+    assert "Channel 3:" in caption.value
+    layer.value = "1"
+    assert channel.max == 5
+    assert "computes 6 feature maps of 12×18, one cell per 2×2 photo pixels" in (
+        caption.value
+    )
+
+
+def test_a_redrawn_layer_looks_as_if_drawn_from_scratch():
+    """Does a layer reached through the dropdown look as when the widget opens on it?"""
+    net = browser_net()
+    _, layer, picture, _ = browser_parts(
+        feature_browser(net, BROWSER_PHOTO, ["0", "1"])
+    )
+    layer.value = "1"
+    _, _, fresh, _ = browser_parts(feature_browser(net, BROWSER_PHOTO, ["1", "0"]))
+    assert bytes(picture.value) == bytes(fresh.value)
+
+
+def test_feature_browser_applies_the_preprocessing():
+    """Is the network given preprocess(photo), not the raw photo?"""
+    net = browser_net()
+    seen = []
+    net[0].register_forward_pre_hook(lambda module, args: seen.append(args[0]))
+    feature_browser(net, BROWSER_PHOTO, ["0"], preprocess=lambda X: 2 * X - 1)
+    expected = 2 * torch.from_numpy(BROWSER_PHOTO).permute(2, 0, 1)[None] - 1
+    torch.testing.assert_close(seen[0], expected)
+
+
+def test_feature_browser_rejects_bad_input_before_drawing():
+    """Do an unknown layer and a uint8 photo fail with a clear error, and no figure?"""
+    with pytest.raises(ValueError, match=r"Sequential has no module 'conv1'"):
+        feature_browser(browser_net(), BROWSER_PHOTO, ["conv1"])
+    with pytest.raises(ValueError, match=r"image has dtype uint8"):
+        feature_browser(browser_net(), (BROWSER_PHOTO * 255).astype(np.uint8), ["0"])
+    assert plt.get_fignums() == []
+
+
+# ------------------------- 07-transfer-learning: augmented_versions, the preview
+
+from helpers.widgets import (  # noqa: E402
+    AUGMENTATIONS,
+    augmentation_preview,
+    augmented_versions,
+)
+
+AUGMENT_PHOTOS = {
+    "noise": np.random.default_rng(7).random((24, 24, 3)).astype(np.float32),
+    "ramp": np.repeat(
+        np.linspace(0, 1, 24, dtype=np.float32)[None, :, None], 24, 0
+    ).repeat(3, axis=2),
+}
+
+
+def preview_parts(box):
+    (controls, picture, caption) = box.children
+    strength, kind, photo = controls.children
+    return strength, kind, photo, picture, caption
+
+
+@pytest.mark.parametrize("name", AUGMENTATIONS)
+def test_strength_zero_leaves_the_photo_unchanged(name):
+    """At strength 0, is every version the photo itself?"""
+    grid = augmented_versions(AUGMENT_PHOTOS, "noise", name, 0.0, count=3)
+    assert grid.versions.shape == (3, 24, 24, 3)
+    for version in grid.versions:
+        np.testing.assert_allclose(version, AUGMENT_PHOTOS["noise"], atol=1e-6)
+
+
+@pytest.mark.parametrize("name", AUGMENTATIONS)
+def test_versions_differ_from_each_other_and_repeat_for_a_seed(name):
+    """Does each version draw new parameters, and a seed give the same grid?"""
+    first = augmented_versions(AUGMENT_PHOTOS, "noise", name, 0.5, count=6, seed=1)
+    again = augmented_versions(AUGMENT_PHOTOS, "noise", name, 0.5, count=6, seed=1)
+    np.testing.assert_array_equal(first.versions, again.versions)
+    distinct = {version.tobytes() for version in first.versions}
+    assert len(distinct) > 1
+    assert 0 <= first.versions.min() and first.versions.max() <= 1
+
+
+def test_a_full_strength_flip_mirrors_every_version():
+    grid = augmented_versions(AUGMENT_PHOTOS, "ramp", "horizontal flip", 1.0, count=4)
+    for version in grid.versions:
+        np.testing.assert_allclose(version, AUGMENT_PHOTOS["ramp"][:, ::-1])
+    assert "RandomHorizontalFlip(p=1.0)" in grid.pipeline
+
+
+def test_augmented_versions_leaves_the_random_state_alone():
+    state = torch.get_rng_state()
+    augmented_versions(AUGMENT_PHOTOS, "noise", AUGMENTATIONS[-1], 0.5)
+    assert torch.equal(state, torch.get_rng_state())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("cat", "rotation", 0.5), "no photo 'cat'"),
+        (("noise", "blur", 0.5), "augmentation must be one of"),
+        (("noise", "rotation", 1.5), "strength must be from 0 to 1"),
+        (("noise", "rotation", "high"), "strength must be a number"),
+    ],
+)
+def test_augmented_versions_rejects_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        augmented_versions(AUGMENT_PHOTOS, *args)
+
+
+def test_augmented_versions_needs_a_square_photo():
+    with pytest.raises(ValueError, match="must be a square"):
+        augmented_versions({"wide": np.zeros((8, 12, 3), np.float32)}, "wide",
+                           "rotation", 0.5)  # fmt: skip
+
+
+def test_augmentation_preview_has_its_controls_a_picture_and_a_caption():
+    strength, kind, photo, picture, caption = preview_parts(
+        augmentation_preview(AUGMENT_PHOTOS)
+    )
+    assert isinstance(strength, ipywidgets.FloatSlider) and strength.value == 0.5
+    assert list(kind.options) == list(AUGMENTATIONS)
+    assert list(photo.options) == ["noise", "ramp"]
+    assert bytes(picture.value).startswith(PNG_SIGNATURE)
+    assert "8 random versions of the noise" in caption.value
+    assert plt.get_fignums() == []
+
+
+def test_moving_the_strength_redraws_and_coming_back_restores():
+    strength, kind, photo, picture, caption = preview_parts(
+        augmentation_preview(AUGMENT_PHOTOS)
+    )
+    first = bytes(picture.value)
+    strength.value = 1.0
+    assert bytes(picture.value) != first
+    strength.value = 0.5
+    assert bytes(picture.value) == first
+    photo.value = "ramp"
+    assert "versions of the ramp" in caption.value

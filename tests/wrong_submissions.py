@@ -1057,3 +1057,268 @@ WRONG_SUBMISSIONS["06-pretrained-classification"] = [
         "got (11181642, 5130)",
     ),
 ]
+
+
+# ------------------------- 08-what-networks-learn
+
+
+def capture_08(stored="output.detach().clone()", cleanup="finally"):
+    """capture_feature_maps with the stored tensor or the hook removal wrong."""
+    run = "with torch.no_grad():\n        model(X)"
+    remove = "for handle in handles:\n        handle.remove()"
+    body = {
+        "finally": "try:\n        with torch.no_grad():\n            model(X)\n"
+        "    finally:\n        for handle in handles:\n            handle.remove()",
+        "after": f"{run}\n    {remove}",  # skipped when model(X) raises
+        "never": run,
+    }[cleanup]
+    return f"""
+def capture_feature_maps(model, X, layer_names):
+    captured, handles = {{}}, []
+    for name in layer_names:
+        def hook(module, inputs, output, name=name):
+            captured[name] = {stored}
+        handles.append(model.get_submodule(name).register_forward_hook(hook))
+    {body}
+    return {{name: captured[name] for name in layer_names}}
+"""
+
+
+def normalise_08(over="(1, 2, 3)", constant="torch.where(span > 0, out, 0.5)"):
+    """normalise_filters with the range taken over the wrong dims or 0 / 0 left in."""
+    return f"""
+def normalise_filters(weight):
+    low = weight.amin(dim={over}, keepdim=True)
+    high = weight.amax(dim={over}, keepdim=True)
+    span = high - low
+    out = (weight - low) / span
+    return {constant}
+"""
+
+
+TOP_BY_MAX_08 = """
+def top_channels(feature_map, k):
+    if not isinstance(k, int) or not 1 <= k <= feature_map.shape[0]:
+        raise ValueError("k must be an int from 1 to C")
+    strongest = feature_map.flatten(1).max(dim=1).values
+    return [int(c) for c in torch.argsort(strongest, descending=True, stable=True)[:k]]
+"""
+
+
+def conv_names_08(condition):
+    """conv_layer_names with the search or the test for a convolution wrong."""
+    return f"""
+def conv_layer_names(model):
+    return [name for name, module in {condition}]
+"""
+
+
+WRONG_SUBMISSIONS["08-what-networks-learn"] = [
+    WrongSubmission(
+        "08-hooks-never-removed",
+        {"capture_feature_maps": capture_08(cleanup="never")},
+        frozenset({"test_capture_feature_maps", "test_capture_feature_maps_hidden"}),
+        "hooks are still registered on",
+    ),
+    WrongSubmission(
+        "08-hooks-left-after-an-error",
+        {"capture_feature_maps": capture_08(cleanup="after")},
+        frozenset({"test_capture_feature_maps_hidden"}),
+        "remove the hooks in a finally: block",
+    ),
+    WrongSubmission(
+        "08-stored-the-input",
+        {"capture_feature_maps": capture_08(stored="inputs[0].detach().clone()")},
+        frozenset({"test_capture_feature_maps", "test_capture_feature_maps_hidden"}),
+        "you stored the module's input",
+    ),
+    WrongSubmission(
+        "08-no-copy-under-an-in-place-relu",
+        {"capture_feature_maps": capture_08(stored="output.detach()")},
+        frozenset({"test_capture_feature_maps_hidden"}),
+        "an in-place ReLU after this layer overwrote the tensor you stored",
+    ),
+    WrongSubmission(
+        "08-one-range-for-all-filters",
+        {"normalise_filters": normalise_08(over="(0, 1, 2, 3)")},
+        frozenset({"test_normalise_filters", "test_normalise_filters_hidden"}),
+        "one range for all filters",
+    ),
+    WrongSubmission(
+        "08-a-range-per-colour-channel",
+        {"normalise_filters": normalise_08(over="(2, 3)")},
+        frozenset({"test_normalise_filters", "test_normalise_filters_hidden"}),
+        "each colour channel got its own range",
+    ),
+    WrongSubmission(
+        "08-constant-filter-nan",
+        {"normalise_filters": normalise_08(constant="out")},
+        frozenset({"test_normalise_filters_hidden"}),
+        "a constant filter has max - min = 0",
+    ),
+    WrongSubmission(
+        "08-strongest-by-maximum",
+        {"top_channels": TOP_BY_MAX_08},
+        frozenset({"test_top_channels", "test_top_channels_hidden"}),
+        "you ranked the channels by their largest value",
+    ),
+    WrongSubmission(
+        "08-top-level-convolutions-only",
+        {
+            "conv_layer_names": conv_names_08(
+                "model.named_children() if isinstance(module, nn.Conv2d)"
+            )
+        },
+        frozenset({"test_conv_layer_names", "test_conv_layer_names_hidden"}),
+        "only the top-level layers were searched",
+    ),
+    WrongSubmission(
+        "08-conv-in-the-class-name",
+        {
+            "conv_layer_names": conv_names_08(
+                'model.named_modules() if "Conv" in type(module).__name__'
+            )
+        },
+        frozenset({"test_conv_layer_names_hidden"}),
+        "you matched the class name",
+    ),
+]
+
+
+# ------------------------- 07-transfer-learning
+
+
+def train_epoch_07(start="model.train()", zero="optimizer.zero_grad()", mean=None):
+    """train_epoch as a student writes it, with one step missing or averaged wrong."""
+    mean = mean or "total_loss / seen"
+    return f"""
+def train_epoch(model, loader, criterion, optimizer):
+    {start}
+    total_loss, correct, seen, batch_losses = 0.0, 0, 0, []
+    for inputs, labels in loader:
+        {zero}
+        outputs = model(inputs)
+        loss = criterion(outputs, labels)
+        loss.backward()
+        optimizer.step()
+        total_loss += loss.item() * len(labels)
+        batch_losses.append(loss.item())
+        correct += (outputs.argmax(dim=1) == labels).sum().item()
+        seen += len(labels)
+    return {mean}, correct / seen
+"""
+
+
+def split_07(
+    order="torch.randperm(n, generator=torch.Generator().manual_seed(seed))", size=int
+):
+    """split_indices with the shuffle unseeded or the sizes rounded."""
+    return f"""
+def split_indices(n, seed):
+    order = {order}.tolist()
+    n_train, n_val = {size.__name__}(0.7 * n), {size.__name__}(0.15 * n)
+    return order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:]
+"""
+
+
+RANDOM_EVAL_TRANSFORM_07 = """
+def make_transforms(size=224, mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)):
+    train_transform = v2.Compose([
+        v2.RandomResizedCrop(size, antialias=True),
+        v2.RandomHorizontalFlip(),
+        v2.ColorJitter(brightness=0.2, contrast=0.2, saturation=0.2),
+        v2.RandomRotation(15),
+        v2.Normalize(mean, std),
+    ])
+    return train_transform, train_transform
+"""
+
+WRONG_SUBMISSIONS["07-transfer-learning"] = [
+    WrongSubmission(
+        "07-head-for-resnet50-only",
+        {
+            "replace_head": """
+def replace_head(model, num_classes):
+    model.fc = nn.Linear(2048, num_classes)
+    return model
+"""
+        },
+        frozenset({"test_replace_head", "test_replace_head_hidden"}),
+        "read them from model.fc.in_features",
+    ),
+    WrongSubmission(
+        "07-head-returned-alone",
+        {
+            "replace_head": """
+def replace_head(model, num_classes):
+    return nn.Linear(model.fc.in_features, num_classes)
+"""
+        },
+        frozenset({"test_replace_head", "test_replace_head_hidden"}),
+        "must return the model it was given",
+    ),
+    WrongSubmission(
+        "07-counted-every-parameter",
+        {
+            "freeze_all_but_head": """
+def freeze_all_but_head(model):
+    for name, p in model.named_parameters():
+        p.requires_grad = name.startswith("fc.")
+    return sum(p.numel() for p in model.parameters())
+"""
+        },
+        frozenset({"test_freeze_all_but_head", "test_freeze_all_but_head_hidden"}),
+        "you counted all parameters, frozen ones too",
+    ),
+    WrongSubmission(
+        "07-head-left-frozen",
+        {
+            "freeze_all_but_head": """
+def freeze_all_but_head(model):
+    head = {id(p) for p in model.fc.parameters()}
+    for p in model.parameters():
+        if id(p) not in head:
+            p.requires_grad = False
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+"""
+        },
+        frozenset({"test_freeze_all_but_head_hidden"}),
+        "belongs to the head",
+    ),
+    WrongSubmission(
+        "07-gradients-never-zeroed",
+        {"train_epoch": train_epoch_07(zero="pass")},
+        frozenset({"test_train_epoch", "test_train_epoch_hidden"}),
+        "the gradients add up over batches",
+    ),
+    WrongSubmission(
+        "07-mean-of-batch-losses",
+        {"train_epoch": train_epoch_07(mean="sum(batch_losses) / len(batch_losses)")},
+        frozenset({"test_train_epoch", "test_train_epoch_hidden"}),
+        "without weighting by the batch sizes",
+    ),
+    WrongSubmission(
+        "07-left-in-eval-mode",
+        {"train_epoch": train_epoch_07(start="pass")},
+        frozenset({"test_train_epoch", "test_train_epoch_hidden"}),
+        "call model.train() at the start",
+    ),
+    WrongSubmission(
+        "07-random-eval-transform",
+        {"make_transforms": RANDOM_EVAL_TRANSFORM_07},
+        frozenset({"test_make_transforms", "test_make_transforms_hidden"}),
+        "it must be deterministic",
+    ),
+    WrongSubmission(
+        "07-unseeded-split",
+        {"split_indices": split_07(order="torch.randperm(n)")},
+        frozenset({"test_split_indices", "test_split_indices_hidden"}),
+        "the same seed gave another split",
+    ),
+    WrongSubmission(
+        "07-rounded-split-sizes",
+        {"split_indices": split_07(size=round)},
+        frozenset({"test_split_indices_hidden"}),
+        "you rounded the sizes",
+    ),
+]
