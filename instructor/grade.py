@@ -196,21 +196,28 @@ def grade(
                     outcome,
                 ),
             )
+    students = intake.students(course, assignment)
     run = Run(
-        {s: records.get(s) for s in intake.students(course, assignment)},
+        {s: records.get(s) for s in students},
         [submission.student for submission in todo],
+        {
+            s: cells
+            for s, cells in gradebook_scores(course, assignment).items()
+            if s in students
+        },
     )
-    results.write(course / GRADING / assignment, assignment, run.records)
+    results.write(course / GRADING / assignment, assignment, run)
     return run
 
 
 @dataclasses.dataclass
 class Run:
-    """What one grading run leaves: every student's record (None: not graded yet)
-    and the students it graded."""
+    """What one grading run leaves: every student's record (None: not graded yet),
+    the students it graded, and the gradebook's scores."""
 
     records: dict[str, dict | None]
     graded: list[str]
+    scores: dict[str, dict[str, list]]  # student -> grade_id -> [score, max score]
 
 
 def _run_pool(assignment, todo, settings, *, jobs, limit, progress, store) -> None:
@@ -311,7 +318,6 @@ def _store(course, assignment, db_url, names, release, records, submission, outc
             "flags": list(dict.fromkeys(flags)),
             "mistakes": mistakes,
             "seconds": round(outcome.seconds, 2),
-            "scores": _scores(db_url, assignment, submission.student),
         },
     )
 
@@ -338,14 +344,17 @@ def _reason(error: str) -> str:
     return (lines[-1] if lines else error.strip().splitlines()[-1])[:300]
 
 
-def _scores(db_url: str, assignment: str, student: str) -> dict[str, list[float]]:
-    """grade_id -> [score, max score] for every grade cell of a submission."""
-    with Gradebook(db_url) as gradebook:
-        submission = gradebook.find_submission(assignment, student)
+def gradebook_scores(course: Path, assignment: str) -> dict[str, dict[str, list]]:
+    """student -> grade_id -> [score, max score], for every submission of the
+    assignment in the gradebook (manual grades included)."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         return {
-            grade.name: [grade.score, grade.max_score]
-            for notebook in submission.notebooks
-            for grade in notebook.grades
+            submission.student.id: {
+                grade.name: [grade.score, grade.max_score]
+                for notebook in submission.notebooks
+                for grade in notebook.grades
+            }
+            for submission in gradebook.find_assignment(assignment).submissions
         }
 
 

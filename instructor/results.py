@@ -12,35 +12,26 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 
-def write(folder: Path, assignment: str, records: dict[str, dict | None]) -> None:
-    """grades.csv, scores.png and report.md for ``records`` (student -> record)."""
+def write(folder: Path, assignment: str, run) -> None:
+    """grades.csv, scores.png and report.md for a grading run (``grade.Run``)."""
     folder.mkdir(parents=True, exist_ok=True)
-    cells = sorted(
-        {cell for r in records.values() if r for cell in r["scores"]},
-        key=lambda cell: _order(records, cell),
-    )
-    _table(folder / "grades.csv", records, cells)
-    _figure(folder / "scores.png", assignment, records, cells)
-    _report(folder / "report.md", assignment, records)
+    cells = list(dict.fromkeys(cell for s in run.scores.values() for cell in s))
+    graded = {s: run.scores[s] for s, r in run.records.items() if r and s in run.scores}
+    _table(folder / "grades.csv", run.records, graded, cells)
+    _figure(folder / "scores.png", assignment, graded, cells)
+    _report(folder / "report.md", assignment, run.records)
 
 
-def _order(records, cell) -> int:
-    for record in records.values():
-        if record and cell in record["scores"]:
-            return list(record["scores"]).index(cell)
-    return 0
-
-
-def _table(path: Path, records, cells) -> None:
+def _table(path: Path, records, scores_of, cells) -> None:
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["student", "status", "total", "max", *cells, "flags"])
         for student, record in sorted(records.items()):
-            if record is None:
+            if record is None or student not in scores_of:
                 writer.writerow([student, "not graded yet", "", "", *[""] * len(cells)])
                 continue
-            scores = record["scores"]
-            total = sum(score for score, _ in scores.values())
+            scores = scores_of[student]
+            total = sum(score or 0 for score, _ in scores.values())
             maximum = sum(top for _, top in scores.values())
             writer.writerow(
                 [
@@ -58,18 +49,14 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _figure(path: Path, assignment: str, records, cells) -> None:
+def _figure(path: Path, assignment: str, scores_of, cells) -> None:
     """One box per graded cell: the spread of the class's scores, as % of its points."""
-    graded = [r for r in records.values() if r]
+    graded = list(scores_of.values())
     fig, ax = plt.subplots(
         figsize=(max(6, 0.7 * len(cells) + 2), 4), layout="constrained"
     )
     shares = [
-        [
-            100 * r["scores"][c][0] / r["scores"][c][1]
-            for r in graded
-            if c in r["scores"]
-        ]
+        [100 * (s[c][0] or 0) / s[c][1] for s in graded if c in s and s[c][1]]
         for c in cells
     ]
     if cells:
@@ -79,7 +66,9 @@ def _figure(path: Path, assignment: str, records, cells) -> None:
         ax.set_xticks(range(1, len(cells) + 1), cells, rotation=45, ha="right")
     ax.set_ylim(-5, 105)
     ax.set_ylabel("score (% of the cell's points)")
-    ax.set_xlabel("graded cell")
+    ax.set_xlabel(
+        "graded cell (box: middle half, line: median, triangle: mean, dots: students)"
+    )
     ax.set_title(f"{assignment}: scores of {len(graded)} submissions per graded cell")
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -88,7 +88,7 @@ def test_bad_submission_gets_its_score_and_flag(corpus, case):
     _, run, _, _, test_cells = corpus
     record = run.records[case.defect]
     assert record is not None, "not graded"
-    tests = {cell: record["scores"][cell] for cell in test_cells}
+    tests = {cell: run.scores[case.defect][cell] for cell in test_cells}
     expected = {
         cell: 0 if case.loses == ALL or cell in case.loses else top
         for cell, (_, top) in tests.items()
@@ -102,12 +102,10 @@ def test_bad_submission_gets_its_score_and_flag(corpus, case):
 
 def test_correct_and_untouched_submissions_are_graded_as_usual(corpus):
     _, run, _, _, tests = corpus
-    solutions, untouched = run.records["solutions"], run.records["untouched"]
-    assert tests and all(
-        solutions["scores"][c][0] == solutions["scores"][c][1] > 0 for c in tests
-    )
-    assert all(untouched["scores"][c][0] == 0 for c in tests)
-    assert solutions["flags"] == untouched["flags"] == []
+    solutions, untouched = run.scores["solutions"], run.scores["untouched"]
+    assert tests and all(solutions[c][0] == solutions[c][1] > 0 for c in tests)
+    assert all(untouched[c][0] == 0 for c in tests)
+    assert run.records["solutions"]["flags"] == run.records["untouched"]["flags"] == []
 
 
 def test_no_submission_could_read_or_write_what_it_must_not(corpus):
