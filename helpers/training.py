@@ -296,7 +296,7 @@ def transfer(
         description=f"{mode}, k={k}",
     )
     seconds = time.perf_counter() - start
-    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    trainable = sum(p.numel() for g in optimizer.param_groups for p in g["params"])
     _, accuracy = evaluate(model, data.X_test, data.y_test)
     return TransferResult(mode, k, seed, accuracy, trainable, seconds, history)
 

@@ -42,19 +42,26 @@ UNSHARE = [
     "--mount-proc",
 ]
 MAX_FILE_BYTES = 256 * 2**20
+# The folder holding helpers/ (an editable install imports it from there).
+COURSE_PACKAGE = Path(__file__).resolve().parent.parent
 SCRATCH_MB = 512  # size of the kernel's fresh /tmp
 
 # Runs as root of the new namespaces, then drops every capability and runs the
-# kernel. Arguments: the folders that stay visible and writable, "--", the paths to
-# hide, "--", the kernel command.
+# kernel. Arguments: the folders that stay writable, "--", the paths to hide, "--",
+# the folders that stay readable (Python's environment, the course package) even
+# under the fresh /tmp, "--", the kernel command. Each folder to keep is bound under
+# /mnt first, then bound back at its place once /tmp is replaced.
 SETUP = r"""
 set -e
 mount --make-rprivate /
 mount -t tmpfs -o size=64m,mode=700 tmpfs /mnt
-n=0; keep=""
-while [ "$1" != "--" ]; do
-    n=$((n + 1)); mkdir /mnt/$n && mount --bind "$1" /mnt/$n; keep="$keep $1"; shift
-done
+n=0
+stage() {
+    n=$((n + 1)); mkdir /mnt/$n
+    if [ "$1" = ro ]; then mount --rbind "$2" /mnt/$n; else mount --bind "$2" /mnt/$n; fi
+    printf '%%s\n%%s\n' "$1" "$2" > /mnt/$n.where
+}
+while [ "$1" != "--" ]; do stage rw "$1"; shift; done
 shift
 while [ "$1" != "--" ]; do
     if [ -d "$1" ]; then mount -t tmpfs -o size=1m,mode=000 tmpfs "$1"
@@ -62,12 +69,24 @@ while [ "$1" != "--" ]; do
     shift
 done
 shift
+while [ "$1" != "--" ]; do stage ro "$1"; shift; done
+shift
 mount -o remount,bind,ro /
 mount -t tmpfs -o size=%(scratch)dm,mode=1777 tmpfs /tmp
 mount -t tmpfs -o size=64m,mode=1777 tmpfs /dev/shm
-n=0
-for folder in $keep; do
-    n=$((n + 1)); mkdir -p "$folder" && mount --bind /mnt/$n "$folder"
+for kind in ro rw; do
+    i=0
+    while [ $i -lt $n ]; do
+        i=$((i + 1))
+        [ "$(sed -n 1p /mnt/$i.where)" = $kind ] || continue
+        folder=$(sed -n 2p /mnt/$i.where)
+        mkdir -p "$folder"
+        if [ $kind = ro ]; then
+            mount --rbind /mnt/$i "$folder" && mount -o remount,bind,ro "$folder"
+        else
+            mount --bind /mnt/$i "$folder"
+        fi
+    done
 done
 umount -l /mnt
 mkdir -p /tmp/home /tmp/matplotlib /tmp/ipython
@@ -186,7 +205,9 @@ def main(argv: list[str] | None = None) -> None:
                 f"sandbox: {folder} would stay visible and it holds hidden paths; "
                 "start the kernel in a folder of its own"
             )
+    readable = [str(Path(sys.prefix).resolve()), str(COURSE_PACKAGE)]
     script = ["sh", "-c", SETUP, "sandbox-setup", *keep, "--", *hidden, "--"]
+    script += [*readable, "--"]
     os.environ["SANDBOX_CWD"] = str(cwd)
     os.execvp(UNSHARE[0], [*UNSHARE, "--", *script, *command])
 

@@ -33,6 +33,7 @@ INCLUDE = (
     "release/",
     "helpers/",
 )
+MODULE_LINE = 24  # characters a solution line needs to count as leaked in a module
 MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
 
 
@@ -73,10 +74,17 @@ def check(tree: Path) -> None:
 
     No notebook or module may hold a solution or hidden-test marker; no released
     notebook a distinctive line of a solution or hidden test, no module of helpers
-    a distinctive line of a solution (``secret_lines``; lines compared whole,
-    stripped). Lessons may share a line with a solution: they teach the method.
+    a distinctive line of a solution of at least MODULE_LINE characters
+    (``secret_lines``; lines compared whole, stripped). Lessons may share a line with a solution: they teach the method.
     """
-    solutions = set().union(*(secret_lines(a, ("SOLUTION",)) for a in assignments()))
+    # In code shared by all units, short lines ("return model") are common to many
+    # programs: only solution lines of some length count there.
+    solutions = {
+        line
+        for a in assignments()
+        for line in secret_lines(a, ("SOLUTION",))
+        if len(line) >= MODULE_LINE
+    }
     for path in sorted(tree.rglob("*")):
         parts = path.relative_to(tree).parts
         if path.suffix == ".ipynb":

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from helpers import plots
-from helpers.features import LayerOutput, capture, conv_layers, feature_maps
+from helpers.features import LayerOutput, conv_layers, feature_maps
 
 
 def small_cnn() -> nn.Sequential:
@@ -54,29 +54,11 @@ def test_feature_maps_equal_running_the_layers_by_hand():
 
 
 def test_feature_maps_leave_no_hook_and_no_gradient():
-    """Are the hooks gone afterwards, and the maps free of the autograd graph?"""
+    """Is the model left without hooks, and the maps free of the autograd graph?"""
     model = small_cnn()
     maps = feature_maps(model, X, ["0", "2.0"])
     assert hook_count(model) == 0
     assert not any(m.requires_grad for m in maps.values())
-
-
-def test_capture_removes_its_hooks_when_the_forward_pass_fails():
-    """Does an error inside the block still remove every hook?"""
-    model = small_cnn()
-    with pytest.raises(RuntimeError), capture(model, ["0.0", "2.0"]):
-        model(torch.rand(1, 5, 8, 8))  # 5 channels where the model wants 3
-    assert hook_count(model) == 0
-
-
-def test_capture_keeps_the_last_call_of_a_module_used_twice():
-    """Does a module called twice leave its last output in the dict?"""
-    linear = nn.Linear(3, 3)
-    model = nn.Sequential(linear, nn.Tanh(), linear)
-    x = torch.rand(1, 3)
-    with capture(model, ["0"]) as captured, torch.no_grad():
-        out = model(x)
-    torch.testing.assert_close(captured["0"], out)
 
 
 def test_conv_layers_lists_every_convolution_in_running_order():
@@ -109,10 +91,10 @@ def test_conv_layers_of_resnet18_match_torchvision():
         (["0", "0"], r"names holds a module twice"),
     ],
 )
-def test_capture_rejects_bad_names(names, message):
+def test_feature_maps_reject_bad_names(names, message):
     """Does a name that is not a module (or a str for a list) get a clear error?"""
-    with pytest.raises(ValueError, match=message), capture(small_cnn(), names):
-        pass
+    with pytest.raises(ValueError, match=message):
+        feature_maps(small_cnn(), X, names)
 
 
 @pytest.mark.parametrize(
@@ -154,19 +136,6 @@ def test_conv_layers_needs_a_model_with_convolutions():
         )
     with pytest.raises(ValueError, match=r"model must be a torch.nn.Module"):
         conv_layers("resnet18", X)
-
-
-def test_a_module_returning_a_tuple_is_rejected_and_unhooked():
-    """Does capturing a layer that returns a tuple say so and still clean up?"""
-
-    class Pair(nn.Module):
-        def forward(self, x):
-            return x, x
-
-    model = nn.Sequential(Pair())
-    with pytest.raises(ValueError, match=r"returned tuple, not a tensor"):
-        feature_maps(model, X, ["0"])
-    assert hook_count(model) == 0
 
 
 # plots.show_filters
