@@ -76,29 +76,35 @@ class SandboxedExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self.skipped: dict[int, NotebookNode] = {}
+        self.out_of_time = False
         self.deadline = time.monotonic() + self.notebook_timeout
         code, expected = integrity.canary()
         pristine = copy.deepcopy(nb)
         pristine.cells.append(nbformat.v4.new_code_cell(code))
         while True:
             attempt = copy.deepcopy(pristine)
+            self.running = None
             try:
                 nb, resources = super().preprocess(attempt, resources, km)
                 break
             except (DeadKernelError, CellTimeoutError) as error:
                 index = self.running
-                if index in self.skipped or len(self.skipped) >= self.max_skipped:
+                if index is None or index in self.skipped:
+                    raise  # the kernel did not start, or a skipped cell ran
+                if len(self.skipped) >= self.max_skipped:
                     raise
                 self.skipped[index] = self._explain(error)
-                if time.monotonic() >= self.deadline:
+                if self.deadline - time.monotonic() < 1:
+                    self.out_of_time = True
                     nb = attempt  # no time left for another run: keep what ran
                     for later in range(index, len(nb.cells)):
                         self._mark(nb.cells[later], later)
                     break
         canary_cell = nb.cells.pop()
-        RUN_FLAGS.extend(
-            integrity.read_canary(canary_cell.get("outputs", []), expected)
-        )
+        if not self.out_of_time:  # else the canary was marked, not run
+            RUN_FLAGS.extend(
+                integrity.read_canary(canary_cell.get("outputs", []), expected)
+            )
         return nb, resources
 
     def create_kernel_manager(self):
@@ -121,7 +127,7 @@ class SandboxedExecute(Execute):
                 "this cell stopped the kernel (it exited, crashed or ran out of "
                 "memory); the grader ran the notebook again without it",
             )
-        if time.monotonic() >= self.deadline:
+        if self.deadline - time.monotonic() < 1:  # its limit was the budget's rest
             return _error(
                 TIMED_OUT,
                 f"the notebook used up its {self.notebook_timeout} s during this cell",
@@ -140,7 +146,9 @@ class SandboxedExecute(Execute):
             ]
 
     def preprocess_cell(self, cell, resources, index):
-        if index in self.skipped or time.monotonic() >= self.deadline:
+        if time.monotonic() >= self.deadline:
+            self.out_of_time = True
+        if index in self.skipped or self.out_of_time:
             self._mark(cell, index)
             return cell, resources
         self.running = index

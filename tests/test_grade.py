@@ -216,3 +216,15 @@ def test_killed_run_resumes_exactly_the_rest_and_regrades_are_idempotent(tmp_pat
     assert failed.graded == [students[0]]
     assert set(scores(course)[students[0]].values()) <= {0, None}
     assert any("invalid JSON" in flag for flag in failed.records[students[0]]["flags"])
+
+
+def test_a_notebook_out_of_time_is_flagged_not_taken_for_tampering(tmp_path):
+    """A notebook that uses up its budget scores what ran and says why."""
+    course = trial.make_course(tmp_path / "course", [ASSIGNMENT])
+    answers = trial.answers(course, ASSIGNMENT)
+    trial.submit_answers(course, ASSIGNMENT, "slow", answers)
+    run = grade(course, ASSIGNMENT, jobs=1, notebook_timeout=2, progress=False)
+    flags = run.records["slow"]["flags"]
+    assert any("used up its 2 s" in flag for flag in flags), flags
+    assert not any("set to zero" in flag for flag in flags), flags
+    assert run.records["slow"]["status"] == "graded"
