@@ -1,4 +1,7 @@
-"""Instructor tooling: building releases, executing lessons. Students never need it."""
+"""Instructor tooling: releases, lessons, class-scale grading, the student tree.
+
+Students never need it.
+"""
 
 import os
 import subprocess
