@@ -17,13 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from nbgrader.api import Gradebook
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from wrong_submissions import WRONG_SUBMISSIONS  # noqa: E402
 
 from instructor import run_nbgrader, trial  # noqa: E402
-from instructor.grade import grade  # noqa: E402
+from instructor.grade import grade, gradebook_scores  # noqa: E402
 
 ASSIGNMENT = "01-convolution-by-hand"
 
@@ -37,16 +35,6 @@ def submit_class(course: Path, count: int) -> None:
         trial.submit_answers(
             course, ASSIGNMENT, f"student-{i:03d}", kinds[i % len(kinds)]
         )
-
-
-def scores(course: Path) -> dict:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        return {
-            (s.student.id, g.name): g.score
-            for s in gradebook.find_assignment(ASSIGNMENT).submissions
-            for nb in s.notebooks
-            for g in nb.grades
-        }
 
 
 def main() -> None:
@@ -68,7 +56,9 @@ def main() -> None:
         grade(courses["parallel"], ASSIGNMENT, jobs=args.jobs)
         parallel = time.perf_counter() - start
 
-        agree = scores(courses["plain"]) == scores(courses["parallel"])
+        agree = gradebook_scores(courses["plain"], ASSIGNMENT) == gradebook_scores(
+            courses["parallel"], ASSIGNMENT
+        )
     n = args.submissions
     print(f"\n{n} submissions of {ASSIGNMENT}, {os.cpu_count()} cores\n")
     print("| grader | jobs | seconds | s / submission | submissions / min |")

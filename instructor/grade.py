@@ -217,7 +217,7 @@ class Run:
 
     records: dict[str, dict | None]
     graded: list[str]
-    scores: dict[str, dict[str, list]]  # student -> grade_id -> [score, max score]
+    scores: dict[str, dict[str, tuple]]  # student -> grade_id -> (score, max score)
 
 
 def _run_pool(assignment, todo, settings, *, jobs, limit, progress, store) -> None:
@@ -344,13 +344,15 @@ def _reason(error: str) -> str:
     return (lines[-1] if lines else error.strip().splitlines()[-1])[:300]
 
 
-def gradebook_scores(course: Path, assignment: str) -> dict[str, dict[str, list]]:
-    """student -> grade_id -> [score, max score], for every submission of the
+def gradebook_scores(
+    course: Path, assignment: str
+) -> dict[str, dict[str, tuple[float | None, float]]]:
+    """student -> grade_id -> (score, max score), for every submission of the
     assignment in the gradebook (manual grades included)."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         return {
             submission.student.id: {
-                grade.name: [grade.score, grade.max_score]
+                grade.name: (grade.score, grade.max_score)
                 for notebook in submission.notebooks
                 for grade in notebook.grades
             }

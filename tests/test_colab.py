@@ -18,9 +18,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
 from instructor import ROOT, run_nbgrader, trial
+from instructor.grade import gradebook_scores
 
 FIXTURES = Path(__file__).with_name("fixtures")
 ASSIGNMENT = "01-convolution-by-hand"
@@ -80,13 +80,7 @@ def autograded(course) -> Path:
 
 def _scores(course: Path, student: str) -> dict[str, tuple[float, float]]:
     """Every grade of one submission: grade_id -> (score, max score)."""
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        submission = gradebook.find_submission(ASSIGNMENT, student)
-        return {
-            grade.name: (grade.score, grade.max_score)
-            for notebook in submission.notebooks
-            for grade in notebook.grades
-        }
+    return gradebook_scores(course, ASSIGNMENT)[student]
 
 
 # --------------------------------------------------------------- the fixture itself

@@ -19,10 +19,9 @@ from pathlib import Path
 import nbformat
 import pytest
 from bad_submissions import ALL, UNIT_01, Context
-from nbgrader.api import Gradebook
 
 from instructor import ROOT, trial
-from instructor.grade import grade
+from instructor.grade import grade, gradebook_scores
 
 ASSIGNMENT = "01-convolution-by-hand"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
@@ -147,15 +146,11 @@ def _stdout(course: Path, student: str) -> str:
 
 
 def scores(course: Path) -> dict[str, dict]:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        return {
-            submission.student.id: {
-                grade.name: grade.score
-                for notebook in submission.notebooks
-                for grade in notebook.grades
-            }
-            for submission in gradebook.find_assignment(ASSIGNMENT).submissions
-        }
+    """student -> grade_id -> score, from the gradebook."""
+    return {
+        student: {cell: score for cell, (score, _) in cells.items()}
+        for student, cells in gradebook_scores(course, ASSIGNMENT).items()
+    }
 
 
 def test_killed_run_resumes_exactly_the_rest_and_regrades_are_idempotent(tmp_path):
