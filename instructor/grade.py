@@ -190,7 +190,6 @@ def grade(
                     assignment,
                     db_url,
                     names,
-                    release,
                     records,
                     submission,
                     outcome,
@@ -273,7 +272,7 @@ def _release_notebooks(
     }
 
 
-def _store(course, assignment, db_url, names, release, records, submission, outcome):
+def _store(course, assignment, db_url, names, records, submission, outcome):
     """Save one outcome: gradebook scores, autograded notebooks, then its record.
 
     When the canary found that cells no longer ran as written, or that comparison
@@ -295,16 +294,12 @@ def _store(course, assignment, db_url, names, release, records, submission, outc
         )
     _replace_folder(course / "feedback" / submission.student / assignment, pages)
 
-    flags = list(submission.flags)
-    mistakes = []
-    for name, original in release.items():
-        data = submission.files.get(f"{name}.ipynb")
-        if data is not None:
-            flags += integrity.code(nbformat.reads(data.decode(), as_version=4))
-        text = outcome.notebooks.get(f"{name}.ipynb")
-        if text is not None:
-            mistakes += integrity.mistakes(nbformat.reads(text, as_version=4))
-    flags += outcome.runtime_flags + outcome.tampering
+    mistakes = [
+        found
+        for text in outcome.notebooks.values()
+        for found in integrity.mistakes(nbformat.reads(text, as_version=4))
+    ]
+    flags = submission.flags + outcome.runtime_flags + outcome.tampering
     if outcome.tampering:
         flags.append("autograded scores set to zero: grade this submission by hand")
     if outcome.error:

@@ -128,7 +128,8 @@ def read(
     ``release``: the assignment's notebooks as handed out, by name. Each submitted
     notebook is compared with its release (``integrity.structure``) and gets the
     release's nbgrader metadata back on every graded cell, so that edited points or
-    flags neither count nor stop nbgrader.
+    flags neither count nor stop nbgrader; the cells the student wrote are scanned
+    (``integrity.code``).
     """
     folder = course / "submitted" / student / assignment
     submission = Submission(student)
@@ -156,6 +157,8 @@ def read(
             submission.flags += integrity.structure(notebook, original)
             _restore_metadata(notebook, original)
         _keep_first_copies(name, notebook, submission.flags)
+        if original is not None:
+            submission.flags += integrity.code(notebook)
         submission.files[name] = nbformat.writes(notebook).encode("utf-8")
     return submission
 
