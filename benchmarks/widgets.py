@@ -93,14 +93,16 @@ def augmentation_preview_07():
 
 
 def feature_browser_08():
-    """08's widget: the course backbone's blocks on the 128x192 cat photo."""
-    from helpers import images, textures
+    """08's widget: EfficientNet-Lite0's stem and stages on the 224x224 cat crop."""
+    from helpers import images, models
 
-    backbone = textures.load_backbone()
-    gray = backbone.features[0][0].in_channels == 1
-    photo = images.load_photo("cat", size=(128, 192), gray=gray)
-    layers = [f"features.{i}" for i in range(len(backbone.features))]
-    return widgets.feature_browser(backbone, photo, layers)
+    loaded = models.load_efficientnet_lite0()
+    X = loaded.preprocess(images.to_tensor(images.load_photo("cat")))
+    photo = (X[0].permute(1, 2, 0) * 0.5 + 0.5).clamp(0, 1).numpy()
+    layers = ["bn1"] + [f"blocks.{i}" for i in range(len(loaded.model.blocks))]
+    return widgets.feature_browser(
+        loaded.model, photo, layers, preprocess=lambda X: (X - 0.5) / 0.5
+    )
 
 
 # Widget name -> a function that builds it as its lesson does.

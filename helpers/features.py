@@ -3,8 +3,11 @@
 This module reads intermediate outputs with torchvision's feature extraction
 (``torchvision.models.feature_extraction``): it traces the model's forward pass
 into a graph with torch.fx and returns the outputs of the nodes you name, without
-touching the model. Assignment 08 asks you to do the same with forward hooks, by
-hand; the lesson shows both. Introduced in 08-what-networks-learn.
+touching the model. Layers that torch.fx cannot trace (timm's "same"-padding
+convolutions, whose padding depends on the input's size) are kept whole, as leaves
+of the graph, with the list that timm keeps of them. Assignment 08 asks you to do
+the same with forward hooks, by hand; the lesson shows both.
+Introduced in 08-what-networks-learn.
 """
 
 from __future__ import annotations
@@ -61,7 +64,9 @@ def feature_maps(
             f"so there is no feature map to show; pick modules that its forward "
             f"pass uses."
         )
-    extractor = create_feature_extractor(_without_inplace(model), list(names))
+    extractor = create_feature_extractor(
+        _without_inplace(model), list(names), tracer_kwargs=_tracer_kwargs(model)
+    )
     with torch.no_grad():
         outputs = extractor(X)
     return {name: outputs[name] for name in names}
@@ -94,7 +99,30 @@ def conv_layers(model: nn.Module, X: torch.Tensor) -> list[LayerOutput]:
 
 def _nodes(model: nn.Module) -> list[str]:
     """Names of the nodes of the model's traced forward pass (eval mode), in order."""
-    return get_graph_node_names(model)[1]
+    return get_graph_node_names(model, tracer_kwargs=_tracer_kwargs(model))[1]
+
+
+def _tracer_kwargs(model: nn.Module) -> dict:
+    """Leaves and wrapped functions for the tracer: those timm marks as untraceable.
+
+    Only the kinds of layer that ``model`` holds are named, so a plain torchvision
+    model is traced exactly as torchvision traces it.
+    """
+    try:
+        from timm.models import get_notrace_functions, get_notrace_modules
+    except ImportError:  # timm is a course dependency; without it, nothing to add
+        return {}
+    untraceable = tuple(get_notrace_modules())
+    leaves = sorted(
+        {type(m) for m in model.modules() if isinstance(m, untraceable)},
+        key=lambda kind: kind.__qualname__,
+    )
+    if not leaves:
+        return {}
+    return {
+        "leaf_modules": leaves,
+        "autowrap_functions": tuple(get_notrace_functions()),
+    }
 
 
 def _without_inplace(model: nn.Module) -> nn.Module:

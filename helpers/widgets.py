@@ -1273,9 +1273,12 @@ def feature_browser(
     ``photo`` is an (H, W) or (H, W, 3) image in [0, 1]; ``layers`` are module names
     of ``model`` (in eval mode) whose outputs are (1, C, H', W');
     ``preprocess`` optionally maps ``images.to_tensor(photo)`` to the model's input.
-    The network runs once, through forward hooks; a move only redraws. The map is
-    drawn over the photo's pixels, so a coarse deep map covers the same ground as
-    the photo. ``label`` (e.g. UNTRAINED) goes above the figure.
+    The network runs once, when the widget is built (``features.feature_maps``:
+    every layer's maps at once); a move only redraws. The map is drawn over the
+    photo's pixels, so a coarse deep map covers the same ground as the photo: give
+    the photo the network sees (for EfficientNet-Lite0, the 224×224 crop, with
+    ``preprocess`` only rescaling it). ``label`` (e.g. UNTRAINED) goes above the
+    figure.
     Introduced in 08-what-networks-learn.
     """
     from helpers import features, images  # torch-heavy helpers, only when used

@@ -179,3 +179,52 @@ def test_show_filters_rejects_bad_input(weight, ncols, message):
     """Does a weight that is not (C_out, C_in, K, K) get a clear error?"""
     with pytest.raises(ValueError, match=message):
         plots.show_filters(weight, "bad", ncols=ncols)
+
+
+# EfficientNet-Lite0 (timm): "same"-padding convolutions that torch.fx cannot trace
+
+
+def test_feature_maps_read_efficientnet_lite0_like_hooks():
+    """Do timm's untraceable layers stay whole, giving the maps that hooks see?"""
+    from helpers import models
+
+    model = models.load_efficientnet_lite0().model
+    X = torch.rand(1, 3, 64, 64, generator=torch.Generator().manual_seed(2)) * 2 - 1
+    names = ["conv_stem", "bn1", "blocks.1", "blocks.3", "blocks.6"]
+    maps = feature_maps(model, X, names)
+    seen = {}
+    handles = [
+        model.get_submodule(name).register_forward_hook(
+            lambda module, inputs, output, name=name: seen.__setitem__(
+                name, output.clone()
+            )
+        )
+        for name in names
+    ]
+    try:
+        with torch.no_grad():
+            model(X)
+    finally:
+        for handle in handles:
+            handle.remove()
+    assert [tuple(maps[n].shape) for n in names] == [
+        (1, 32, 32, 32),
+        (1, 32, 32, 32),
+        (1, 24, 16, 16),
+        (1, 80, 4, 4),
+        (1, 320, 2, 2),
+    ]
+    for name in names:
+        torch.testing.assert_close(maps[name], seen[name])
+    assert hook_count(model) == 0
+
+
+def test_conv_layers_of_efficientnet_lite0():
+    """Are Lite0's 49 convolutions listed, the stem first and conv_head last?"""
+    from helpers import models
+
+    model = models.load_efficientnet_lite0(pretrained=False).model
+    layers = conv_layers(model, torch.zeros(1, 3, 64, 64))
+    assert len(layers) == 49
+    assert layers[0].name == "conv_stem" and layers[0].shape == (1, 32, 32, 32)
+    assert layers[-1].name == "conv_head" and layers[-1].shape == (1, 1280, 2, 2)

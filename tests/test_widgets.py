@@ -1480,6 +1480,30 @@ def test_feature_browser_rejects_bad_input_before_drawing():
     assert plt.get_fignums() == []
 
 
+def test_feature_browser_browses_efficientnet_lite0_stages():
+    """Does the lesson's widget offer Lite0's stem and 7 stages, mapped over the crop?"""
+    from helpers import models
+
+    loaded = models.load_efficientnet_lite0()
+    photo = load_photo("cat", size=(224, 224))
+    layers = ["bn1"] + [f"blocks.{i}" for i in range(7)]
+    channel, layer, picture, caption = browser_parts(
+        feature_browser(
+            loaded.model, photo, layers, preprocess=lambda X: (X - 0.5) / 0.5,
+            label=loaded.label,
+        )
+    )
+    assert [value for _, value in layer.options] == layers
+    assert channel.max == 31
+    assert "computes 32 feature maps of 112×112, one cell per 2×2" in caption.value
+    layer.value = "blocks.6"
+    assert channel.max == 319
+    assert "computes 320 feature maps of 7×7, one cell per 32×32" in caption.value
+    assert bytes(picture.value).startswith(PNG_SIGNATURE)
+    assert sum(len(m._forward_hooks) for m in loaded.model.modules()) == 0
+    assert plt.get_fignums() == []
+
+
 # ------------------------- 07-transfer-learning: augmented_versions, the preview
 
 from helpers.widgets import (  # noqa: E402
