@@ -1313,6 +1313,20 @@ def test_a_trained_network_lists_its_predictions(trained_classification):
     assert "UNTRAINED" not in caption.value
 
 
+def test_the_packaged_network_shows_real_predictions():
+    """With the course's EfficientNet-Lite0, does the coffee's caption put espresso
+    first, under the label of the installed weights, as lesson 06 shows it?"""
+    lite0 = models.load_efficientnet_lite0()
+    result = models.classify(lite0, {"coffee": load_photo("coffee")})
+    chooser, _, caption = top_k_parts(top_k_explorer(result))
+    assert chooser.value == "coffee"
+    assert caption.value.startswith(
+        "EfficientNet-Lite0, ImageNet weights (installed with the course). Top 5 for "
+        "the coffee: espresso "
+    )
+    assert "UNTRAINED" not in caption.value
+
+
 def test_choosing_a_photo_redraws_and_coming_back_restores(untrained_classification):
     """Does another photo change the picture, and the first photo bring it back?"""
     chooser, picture, _ = top_k_parts(top_k_explorer(untrained_classification))
