@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install browser lab test site release lessons bench weights backbone grade student-dist clean
+.PHONY: install browser lab test site release lessons bench weights grade student-dist clean
 
 install: $(INSTALLED)
 
@@ -61,11 +61,6 @@ bench: $(INSTALLED)
 # to machines without network.
 weights: $(INSTALLED)
 	$(PYTHON) -m helpers.models
-
-# Pretrains the course backbone (07-transfer-learning) and writes its weights and
-# configuration to helpers/weights/: deterministic, about a minute on a laptop CPU.
-backbone: $(INSTALLED)
-	$(PYTHON) -m helpers.pretrain
 
 # Grades every submission of one assignment, in parallel, each kernel sandboxed:
 #   make grade ASSIGNMENT=01-convolution-by-hand [EXPORT=folder-of-student-files]

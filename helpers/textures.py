@@ -1,19 +1,15 @@
-"""The course's own pretrained backbone, and the texture task it transfers to.
+"""The target task of unit 07, and the small CNN that learns it from scratch.
 
-ImageNet weights cannot be downloaded on every machine, so the course pretrains a
-small network of its own on real photos that ship with scikit-image: the source
-task is "which photo is this patch from?" over one set of photos, the target task
-the same question over a different set, with only a few labelled patches per
-class. ``python -m helpers.pretrain`` (``make backbone``) pretrains
-:class:`TextureNet` and writes the committed weights file; :func:`load_backbone`
-loads it. Introduced in 07-transfer-learning.
+The task: which of ten photos that ship with scikit-image does a grey patch come
+from? :func:`sample_patches` cuts the patches from three bands of every photo
+(training, validation and test never overlap); :class:`TextureNet` is the small
+CNN of three convolution blocks that unit 07 trains from scratch on them, against
+transfer from the course's ImageNet network. Introduced in 07-transfer-learning.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -21,21 +17,12 @@ from skimage import color, data, transform
 from torch import nn
 
 __all__ = [
-    "CONFIG_PATH",
     "PATCH_SIZE",
-    "SOURCE_PHOTOS",
     "TARGET_PHOTOS",
-    "WEIGHTS_PATH",
     "TextureNet",
-    "backbone_config",
-    "load_backbone",
     "sample_patches",
     "texture_photo",
 ]
-
-WEIGHTS_DIR = Path(__file__).with_name("weights")
-WEIGHTS_PATH = WEIGHTS_DIR / "texture-backbone.pt"
-CONFIG_PATH = WEIGHTS_DIR / "texture-backbone.json"
 
 
 def conv_block(in_channels: int, out_channels: int) -> nn.Sequential:
@@ -90,40 +77,7 @@ class TextureNet(nn.Module):
         return self.head(self.embed(X))
 
 
-def backbone_config() -> dict:
-    """The configuration that made the committed weights (helpers/pretrain.py)."""
-    if not CONFIG_PATH.exists():
-        raise FileNotFoundError(
-            f"the backbone's configuration {CONFIG_PATH.name} is missing from "
-            f"{WEIGHTS_DIR}; recreate it with `make backbone` "
-            "(python -m helpers.pretrain)."
-        )
-    return json.loads(CONFIG_PATH.read_text())
-
-
-def load_backbone() -> TextureNet:
-    """The course's pretrained TextureNet, in eval mode, from the committed weights.
-
-    Its head still answers the source task (which source photo a patch is from);
-    replace ``model.head`` for a new task. Introduced in 07-transfer-learning.
-    """
-    config = backbone_config()
-    if not WEIGHTS_PATH.exists():
-        raise FileNotFoundError(
-            f"the backbone weights {WEIGHTS_PATH.name} are missing from "
-            f"{WEIGHTS_DIR}; recreate them with `make backbone` "
-            "(python -m helpers.pretrain)."
-        )
-    model = TextureNet(
-        num_classes=len(config["source_photos"]),
-        in_channels=config["in_channels"],
-        widths=tuple(config["widths"]),
-    )
-    model.load_state_dict(torch.load(WEIGHTS_PATH, weights_only=True))
-    return model.eval()
-
-
-PATCH_SIZE = 32  # patches are PATCH_SIZE x PATCH_SIZE pixels
+PATCH_SIZE = 48  # patches are PATCH_SIZE x PATCH_SIZE pixels
 MAX_SIDE = 512  # larger photos are shrunk so that their shorter side is this
 # Which part of every photo each split draws its patches from, as fractions of the
 # photo's width: the bands do not overlap, so neither do the patches.
@@ -153,11 +107,7 @@ PHOTO_LOADERS = {
     "text": data.text,
 }
 
-# The two tasks use different photos: related (all real photos), but disjoint.
-SOURCE_PHOTOS = (
-    "astronaut", "camera", "clock", "hubble", "page", "text", "motorcycle",
-    "logo", "horse", "colorwheel", "phantom", "retina",
-)  # fmt: skip
+# The ten photos of the target task.
 TARGET_PHOTOS = (
     "brick", "grass", "gravel", "coffee", "cat",
     "rocket", "coins", "moon", "cell", "immunohistochemistry",
@@ -192,12 +142,19 @@ def _texture_photo(name: str) -> np.ndarray:
 
 
 def sample_patches(
-    photos, split: str, per_photo: int, seed: int, *, gray: bool = True
+    photos,
+    split: str,
+    per_photo: int,
+    seed: int,
+    *,
+    gray: bool = True,
+    size: int = PATCH_SIZE,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Random patches from ``split``'s band of each photo, labelled by photo.
+    """Random ``size`` x ``size`` patches from ``split``'s band of each photo,
+    labelled by photo.
 
-    Returns X, (N, C, PATCH_SIZE, PATCH_SIZE) float32 in [0, 1] with C = 1 when
-    ``gray`` else 3, and y, (N,) the index of each patch's photo in ``photos``.
+    Returns X, (N, C, size, size) float32 in [0, 1] with C = 1 when ``gray``
+    else 3, and y, (N,) the index of each patch's photo in ``photos``.
     The same arguments give the same patches. Introduced in 07-transfer-learning.
     """
     if split not in SPLIT_BANDS:
@@ -212,16 +169,16 @@ def sample_patches(
         if gray:
             photo = color.rgb2gray(photo)[:, :, None].astype(np.float32)
         height, width = photo.shape[:2]
-        left, right = round(start * width), round(stop * width) - PATCH_SIZE
-        if right < left or height < PATCH_SIZE:
+        left, right = round(start * width), round(stop * width) - size
+        if right < left or height < size:
             raise ValueError(
                 f"photo {name!r} ({height}x{width}) is too small for "
-                f"{PATCH_SIZE}x{PATCH_SIZE} patches in its {split!r} band."
+                f"{size}x{size} patches in its {split!r} band."
             )
-        rows = rng.integers(0, height - PATCH_SIZE + 1, per_photo)
+        rows = rng.integers(0, height - size + 1, per_photo)
         cols = rng.integers(left, right + 1, per_photo)
         for row, col in zip(rows, cols):
-            patches.append(photo[row : row + PATCH_SIZE, col : col + PATCH_SIZE])
+            patches.append(photo[row : row + size, col : col + size])
         labels += [label] * per_photo
     X = torch.from_numpy(np.stack(patches).transpose(0, 3, 1, 2).copy())
     return X, torch.tensor(labels)

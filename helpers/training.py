@@ -3,51 +3,79 @@
 :func:`fit` is an explicit training loop: mini-batches with augmentation, a
 learning-rate schedule, train and validation loss and accuracy every epoch, a
 tqdm bar, and the weights of the best validation epoch kept and restored.
-:func:`transfer` trains one of the three modes of transfer learning on the
-texture task of :mod:`helpers.textures`, and :func:`compare_transfer` repeats it
-over label budgets and seeds. Introduced in 07-transfer-learning.
+
+The transfer experiment of unit 07: the target task of :mod:`helpers.textures`
+(which of 10 bundled photos a grey patch comes from, k labelled patches per
+photo) learned three ways, from scratch, by feature extraction from the course's
+ImageNet network (EfficientNet-Lite0) and by fine-tuning its last blocks.
+:func:`prepare_task` runs the frozen part of the network once;
+:func:`choose_learning_rates` picks each mode's learning rate on the validation
+patches by one recorded procedure; :func:`compare_transfer` repeats every mode
+over label budgets and seeds; :func:`paired_differences` compares two modes seed
+by seed. Introduced in 07-transfer-learning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
+import json
+import math
 import statistics
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from helpers import textures
+from helpers import models, textures
 
 __all__ = [
     "MODES",
-    "MODE_SETTINGS",
+    "LEARNING_RATES",
+    "NUM_EPOCHS",
+    "SELECTION_SEEDS",
+    "CHOSEN_RATES_PATH",
+    "load_chosen_rates",
+    "save_chosen_rates",
+    "INPUT_SIZE",
+    "FROZEN_BLOCKS",
     "History",
     "evaluate",
     "flip_augment",
     "fit",
     "TransferData",
     "load_transfer_data",
-    "embed_data",
     "labelled_subset",
+    "TransferTask",
+    "network_input",
+    "prepare_task",
     "transfer",
     "TransferResult",
+    "choose_learning_rates",
+    "format_selection",
     "compare_transfer",
     "Summary",
     "summarise",
     "format_comparison",
+    "Difference",
+    "paired_differences",
 ]
 
 MODES = ("scratch", "feature extraction", "fine-tuning")
-# Per mode: epochs and the head's learning rate. Feature extraction trains only a
-# linear layer on precomputed features: many cheap epochs and a larger rate.
-MODE_SETTINGS = {
-    "scratch": {"num_epochs": 30, "lr": 3e-3},
-    "feature extraction": {"num_epochs": 100, "lr": 1e-2},
-    "fine-tuning": {"num_epochs": 30, "lr": 3e-3},
-}
+# The budget every mode gets, and the candidates its learning rate is chosen from
+# on the validation patches (choose_learning_rates): no mode's setting is by hand.
+LEARNING_RATES = (1e-3, 3e-3, 1e-2, 3e-2)
+NUM_EPOCHS = 40
+SELECTION_SEEDS = (100, 101)  # labelled subsets for choosing, never used for testing
+INPUT_SIZE = 96  # the 48x48 patches are upsampled to this for the ImageNet network
+FROZEN_BLOCKS = 6  # fine-tuning trains blocks[6:], conv_head and the new head
+# The rates choose_learning_rates picked, per k, with the validation accuracies
+# they were picked from: `python benchmarks/transfer.py --choose` writes it.
+CHOSEN_RATES_PATH = Path(__file__).with_name("transfer-rates.json")
 
 
 @dataclass
@@ -172,34 +200,26 @@ class TransferData:
 
 
 def load_transfer_data(
-    photos=None, *, pool: int = 100, val: int = 10, test: int = 100, gray=True
+    photos=None,
+    *,
+    pool: int = 25,
+    val: int = 10,
+    test: int = 50,
+    gray: bool = True,
+    size: int = textures.PATCH_SIZE,
 ) -> TransferData:
     """Patches of the target photos (default TARGET_PHOTOS), per photo ``pool``
     from its training band, ``val`` and ``test`` from the other two bands.
 
-    Grey patches (``gray``) like the backbone's: colour alone then tells no photo
-    from another, the texture has to.
+    Grey patches (``gray``): colour alone then tells no photo from another, the
+    texture and the shapes have to.
     """
     photos = tuple(photos or textures.TARGET_PHOTOS)
-    X_pool, y_pool = textures.sample_patches(photos, "train", pool, 1, gray=gray)
-    X_val, y_val = textures.sample_patches(photos, "val", val, 2, gray=gray)
-    X_test, y_test = textures.sample_patches(photos, "test", test, 3, gray=gray)
+    sample = functools.partial(textures.sample_patches, photos, gray=gray, size=size)
+    X_pool, y_pool = sample("train", pool, 1)
+    X_val, y_val = sample("val", val, 2)
+    X_test, y_test = sample("test", test, 3)
     return TransferData(photos, X_pool, y_pool, X_val, y_val, X_test, y_test)
-
-
-def embed_data(backbone: nn.Module, data: TransferData) -> TransferData:
-    """The same task with every patch replaced by the frozen backbone's features."""
-    backbone.eval()
-    with torch.inference_mode():
-        return TransferData(
-            data.photos,
-            backbone.embed(data.X_pool),
-            data.y_pool,
-            backbone.embed(data.X_val),
-            data.y_val,
-            backbone.embed(data.X_test),
-            data.y_test,
-        )
 
 
 def labelled_subset(y: torch.Tensor, k: int, seed: int) -> torch.Tensor:
@@ -215,12 +235,94 @@ def labelled_subset(y: torch.Tensor, k: int, seed: int) -> torch.Tensor:
 
 
 @dataclass(frozen=True)
+class TransferTask:
+    """The target task as each mode trains on it, the frozen work done once.
+
+    ``patches`` are the grey patches (scratch trains on them); ``maps`` the output
+    of the frozen first blocks of the ImageNet network for every patch (fine-tuning
+    trains ``top`` on them); ``features`` the pretrained network's pooled features
+    (feature extraction trains a linear head on them). Each is a TransferData.
+    """
+
+    patches: TransferData
+    maps: TransferData  # (N, C, h, w) outputs of conv_stem .. blocks[FROZEN_BLOCKS-1]
+    features: TransferData  # (N, 1280) pooled features of the whole network
+    top: nn.Module  # the pretrained blocks after the frozen ones, up to the pooling
+    seconds: float  # wall time of the frozen network's passes
+
+
+def network_input(X: torch.Tensor, mean, std, size: int = INPUT_SIZE) -> torch.Tensor:
+    """Grey (N, 1, H, W) patches in [0, 1] -> (N, 3, size, size), normalised.
+
+    Upsampled (bilinear), the grey copied into red, green and blue, then each
+    channel normalised as the network's weights expect: (x - mean) / std.
+    """
+    X = nn.functional.interpolate(X, size=size, mode="bilinear", align_corners=False)
+    X = X.expand(-1, 3, -1, -1)
+    return (X - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(
+        1, 3, 1, 1
+    )
+
+
+def prepare_task(
+    data: TransferData,
+    loaded: models.LoadedModel | None = None,
+    *,
+    frozen_blocks: int = FROZEN_BLOCKS,
+    input_size: int = INPUT_SIZE,
+    batch_size: int = 250,
+    progress: bool = True,
+) -> TransferTask:
+    """Run the frozen part of the ImageNet network once over every patch.
+
+    ``loaded`` is :func:`helpers.models.load_efficientnet_lite0` (loaded here when
+    None). Its first blocks, ``conv_stem`` to ``blocks[frozen_blocks - 1]``, map
+    each patch to a feature map; the remaining blocks, ``conv_head`` and the
+    global pooling map that to 1280 features. Both are kept for every patch.
+    """
+    loaded = loaded or models.load_efficientnet_lite0()
+    network = loaded.model.eval()
+    bottom = nn.Sequential(
+        network.conv_stem, network.bn1, *network.blocks[:frozen_blocks]
+    )
+    top = nn.Sequential(
+        *network.blocks[frozen_blocks:],
+        network.conv_head,
+        network.bn2,
+        network.global_pool,  # average over the map, flattened: (N, 1280)
+    )
+    mean, std = loaded.preprocess.mean, loaded.preprocess.std
+    splits = {"pool": data.X_pool, "val": data.X_val, "test": data.X_test}
+    maps, features = {}, {}
+    start = time.perf_counter()
+    batches = [
+        (name, i) for name, X in splits.items() for i in range(0, len(X), batch_size)
+    ]
+    with torch.inference_mode():
+        for name, i in tqdm(batches, desc="ImageNet network", disable=not progress):
+            X = network_input(splits[name][i : i + batch_size], mean, std, input_size)
+            maps.setdefault(name, []).append(bottom(X))
+            features.setdefault(name, []).append(top(maps[name][-1]))
+
+    def task(outputs):
+        pool, val, test = (torch.cat(outputs[name]) for name in splits)
+        return TransferData(
+            data.photos, pool, data.y_pool, val, data.y_val, test, data.y_test
+        )
+
+    seconds = time.perf_counter() - start
+    return TransferTask(data, task(maps), task(features), copy.deepcopy(top), seconds)
+
+
+@dataclass(frozen=True)
 class TransferResult:
     """One training run of one mode of transfer learning."""
 
     mode: str
     k: int  # labelled patches per class
     seed: int
+    lr: float  # the head's learning rate
+    val_accuracy: float  # of the kept checkpoint
     test_accuracy: float
     trainable: int  # parameters the optimizer updated
     seconds: float  # wall time of the training
@@ -229,102 +331,187 @@ class TransferResult:
 
 def transfer(
     mode: str,
-    data: TransferData,
+    task: TransferTask,
     k: int,
     seed: int,
-    backbone: nn.Module | None = None,
+    lr: float,
     *,
-    num_epochs: int | None = None,
-    lr: float | None = None,
+    num_epochs: int = NUM_EPOCHS,
     backbone_lr_factor: float = 0.1,
-    features: TransferData | None = None,
     progress: bool = False,
 ) -> TransferResult:
     """Train on ``k`` labelled patches per class in ``mode``; test accuracy.
 
-    "scratch": a randomly initialised TextureNet of the backbone's widths (the
-    default widths without a backbone), every weight trained.
-    "feature extraction": the pretrained ``backbone`` frozen, only a new head.
-    "fine-tuning": the backbone's weights as the start, a new head, every weight
-    trained, the backbone with ``backbone_lr_factor`` times the head's rate and its
-    batch-norm statistics frozen.
-    Feature extraction trains the head on the backbone's features of the patches,
-    ``features`` (:func:`embed_data`), computed here when None.
+    "scratch": a small CNN (:class:`helpers.textures.TextureNet`, 24 thousand
+    parameters) with random weights, trained on the patches with flips.
+    "feature extraction": the pretrained network frozen; a new linear head on its
+    1280 pooled features. "fine-tuning": the network's last blocks from their
+    pretrained weights and a new head, all trained, the pretrained blocks at
+    ``backbone_lr_factor`` times the head's rate ``lr`` and their batch norm in
+    eval mode (the stored statistics, frozen). The seed picks the labelled
+    patches and the new weights: the same seed gives every mode the same patches.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}.")
-    if mode != "scratch" and backbone is None:
-        raise ValueError(f"mode {mode!r} needs the pretrained backbone.")
-    chosen = labelled_subset(data.y_pool, k, seed)
-    X, y = data.X_pool[chosen], data.y_pool[chosen]
-    num_epochs = num_epochs or MODE_SETTINGS[mode]["num_epochs"]
-    lr = lr or MODE_SETTINGS[mode]["lr"]
-    num_classes = len(data.photos)
+    if not isinstance(task, TransferTask):
+        raise ValueError(
+            f"task must be what training.prepare_task returns, got "
+            f"{type(task).__name__}."
+        )
+    chosen = labelled_subset(task.patches.y_pool, k, seed)
+    num_classes = len(task.patches.photos)
     torch.manual_seed(seed)
     start = time.perf_counter()
     if mode == "scratch":
-        same_widths = {} if backbone is None else {"widths": backbone.widths}
-        model = textures.TextureNet(num_classes, X.shape[1], **same_widths)
+        data = task.patches
+        model = textures.TextureNet(num_classes, data.X_pool.shape[1])
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    elif mode == "feature extraction":
+        data = task.features
+        model = nn.Linear(data.X_pool.shape[1], num_classes)
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     else:
-        model = copy.deepcopy(backbone)
-        model.head = nn.Linear(model.head.in_features, num_classes)
-    if mode == "feature extraction":
-        features = features or embed_data(backbone, data)
-        X, data = features.X_pool[chosen], features
-        model = model.head  # the frozen backbone ran once, in embed_data
-        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    elif mode == "fine-tuning":
+        data = task.maps
+        top = copy.deepcopy(task.top)
+        head = nn.Linear(task.features.X_pool.shape[1], num_classes)
+        model = nn.Sequential(top, head)
         optimizer = torch.optim.Adam(
             [
-                {"params": model.features.parameters(), "lr": lr * backbone_lr_factor},
-                {"params": model.head.parameters(), "lr": lr},
+                {"params": head.parameters(), "lr": lr},  # first: history.lr
+                {"params": top.parameters(), "lr": lr * backbone_lr_factor},
             ]
         )
     history = fit(
         model,
         optimizer,
-        X,
-        y,
+        data.X_pool[chosen],
+        data.y_pool[chosen],
         data.X_val,
         data.y_val,
         num_epochs=num_epochs,
         seed=seed,
-        augment=mode != "feature extraction",
-        frozen_batch_norm=mode != "scratch",
+        augment=mode == "scratch",  # the others train on outputs computed once
+        frozen_batch_norm=mode == "fine-tuning",
         progress=progress,
         description=f"{mode}, k={k}",
     )
     seconds = time.perf_counter() - start
     trainable = sum(p.numel() for g in optimizer.param_groups for p in g["params"])
     _, accuracy = evaluate(model, data.X_test, data.y_test)
-    return TransferResult(mode, k, seed, accuracy, trainable, seconds, history)
+    val_accuracy = history.val_accuracy[history.best_epoch - 1]
+    return TransferResult(
+        mode, k, seed, lr, val_accuracy, accuracy, trainable, seconds, history
+    )
+
+
+def choose_learning_rates(
+    task: TransferTask,
+    k: int,
+    *,
+    learning_rates=LEARNING_RATES,
+    seeds=SELECTION_SEEDS,
+    modes=MODES,
+    progress: bool = True,
+) -> tuple[dict[str, float], list[TransferResult]]:
+    """Each mode's learning rate, chosen on the validation patches.
+
+    Every candidate rate trains every mode for the same NUM_EPOCHS on the labelled
+    subsets of ``seeds`` (never those of the test runs); the rate whose kept
+    checkpoints have the best mean validation accuracy wins (the smaller rate on
+    ties). The epochs are chosen on validation too, inside every run: the best
+    checkpoint. Returns {mode: rate} and every selection run, to print.
+    """
+    runs = [
+        (mode, lr, seed) for mode in modes for lr in learning_rates for seed in seeds
+    ]
+    results = [
+        transfer(mode, task, k, seed, lr)
+        for mode, lr, seed in tqdm(runs, desc="choosing rates", disable=not progress)
+    ]
+    chosen = {}
+    for mode in modes:
+        scores = {
+            lr: statistics.mean(
+                r.val_accuracy for r in results if r.mode == mode and r.lr == lr
+            )
+            for lr in learning_rates
+        }
+        chosen[mode] = max(learning_rates, key=lambda lr: (scores[lr], -lr))
+    return chosen, results
+
+
+def format_selection(results: list[TransferResult], chosen: dict[str, float]) -> str:
+    """A text table: mean validation accuracy per mode and rate, the choice starred."""
+    rates = sorted({r.lr for r in results})
+    lines = [f"{'mode':<18}" + "".join(f"  lr {lr:<7g}" for lr in rates)]
+    for mode in dict.fromkeys(r.mode for r in results):
+        cells = []
+        for lr in rates:
+            mean = statistics.mean(
+                r.val_accuracy for r in results if r.mode == mode and r.lr == lr
+            )
+            cells.append(f"  {mean:6.3f}{'*' if chosen[mode] == lr else ' '}   ")
+        lines.append(f"{mode:<18}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def save_chosen_rates(chosen: dict, selection: list[TransferResult]) -> None:
+    """Record {k: {mode: rate}} and the validation accuracies behind each choice."""
+    record = {
+        "learning_rates": list(LEARNING_RATES),
+        "num_epochs": NUM_EPOCHS,
+        "selection_seeds": list(SELECTION_SEEDS),
+        "chosen": {str(k): rates for k, rates in chosen.items()},
+        "validation": [
+            {"k": r.k, "mode": r.mode, "lr": r.lr, "seed": r.seed,
+             "val_accuracy": r.val_accuracy}
+            for r in selection
+        ],
+    }  # fmt: skip
+    CHOSEN_RATES_PATH.write_text(json.dumps(record, indent=1) + "\n")
+
+
+def load_chosen_rates() -> tuple[dict[int, dict[str, float]], dict]:
+    """The recorded choice, {k: {mode: rate}}, and the whole record (to print)."""
+    if not CHOSEN_RATES_PATH.exists():
+        raise FileNotFoundError(
+            f"{CHOSEN_RATES_PATH} is missing: run `python benchmarks/transfer.py "
+            "--choose` to choose the learning rates on the validation patches."
+        )
+    record = json.loads(CHOSEN_RATES_PATH.read_text())
+    return {int(k): rates for k, rates in record["chosen"].items()}, record
 
 
 def compare_transfer(
-    backbone: nn.Module,
-    data: TransferData,
-    ks=(5, 10, 25),
-    seeds=(0, 1, 2),
+    task: TransferTask,
+    learning_rates: dict[str, float],
+    ks=(5,),
+    seeds=(0, 1, 2, 3, 4),
     *,
     progress: bool = True,
 ) -> list[TransferResult]:
-    """Every mode at every ``k`` with every seed: one run each, with a tqdm bar.
+    """Every mode at every ``k`` with every seed, at its chosen rate: one run each.
 
-    The frozen backbone's features are computed once for all feature-extraction
-    runs. Runs on one thread.
+    ``learning_rates`` is {mode: rate}, or {k: {mode: rate}} when it was chosen
+    per k (:func:`choose_learning_rates`).
     """
     runs = [(k, mode, seed) for k in ks for mode in MODES for seed in seeds]
-    threads = torch.get_num_threads()
-    # One thread: the same numbers on every machine with this CPU, and no threads
-    # waiting for each other on tiny batches when other programs use the cores.
-    torch.set_num_threads(1)
-    try:
-        features = embed_data(backbone, data)
+    with one_thread():
         return [
-            transfer(mode, data, k, seed, backbone, features=features)
+            transfer(mode, task, k, seed, learning_rates.get(k, learning_rates)[mode])
             for k, mode, seed in tqdm(runs, desc="transfer runs", disable=not progress)
         ]
+
+
+@contextlib.contextmanager
+def one_thread():
+    """Run the block on one thread: small batches train many times faster than on
+    two threads that wait for each other (and for any other program on the cores).
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
     finally:
         torch.set_num_threads(threads)
 
@@ -340,6 +527,7 @@ class Summary:
     runs: int
     trainable: int
     seconds: float  # mean wall time of one run
+    lr: float  # the head's learning rate
 
 
 def summarise(results: list[TransferResult]) -> list[Summary]:
@@ -356,18 +544,65 @@ def summarise(results: list[TransferResult]) -> list[Summary]:
             len(runs),
             runs[0].trainable,
             statistics.mean(r.seconds for r in runs),
+            runs[0].lr,
         )
         for (k, mode), runs in groups.items()
     ]
 
 
 def format_comparison(summaries: list[Summary]) -> str:
-    """A text table: k, mode, test accuracy mean +- std, trainable parameters, time."""
-    header = f"{'k':>3}  {'mode':<18}  {'test accuracy':>15}  {'trainable':>9}"
+    """A text table: k, mode, rate, test accuracy mean +- std, trainable, time."""
+    header = (
+        f"{'k':>3}  {'mode':<18}  {'lr':>6}  {'test accuracy':>15}  {'trainable':>9}"
+    )
     lines = [f"{header}  {'time/run':>8}"]
     for s in summaries:
         lines.append(
-            f"{s.k:>3}  {s.mode:<18}  {s.mean:>7.3f} ± {s.std:.3f}  "
+            f"{s.k:>3}  {s.mode:<18}  {s.lr:>6g}  {s.mean:>7.3f} ± {s.std:.3f}  "
             f"{s.trainable:>9,}  {s.seconds:>7.1f}s"
         )
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Mode ``a`` minus mode ``b`` at one k, seed by seed (same labelled patches)."""
+
+    a: str
+    b: str
+    k: int
+    differences: tuple[float, ...]  # test accuracy of a minus b, one per seed
+    mean: float
+    standard_error: float  # sample std of the differences / sqrt(seeds)
+
+    @property
+    def verdict(self) -> str:
+        """ "beats" or "trails" only when |mean| > 2 standard errors."""
+        if abs(self.mean) <= 2 * self.standard_error:
+            return "shows no clear difference from"
+        return "beats" if self.mean > 0 else "trails"
+
+    def __str__(self) -> str:
+        return (
+            f"k={self.k}: {self.a} {self.verdict} {self.b}: "
+            f"{100 * self.mean:+.1f} ± {100 * self.standard_error:.1f} points "
+            f"(paired over {len(self.differences)} seeds)"
+        )
+
+
+def paired_differences(
+    results: list[TransferResult], a: str, b: str
+) -> list[Difference]:
+    """Mode ``a`` against mode ``b`` at every k, paired by seed."""
+    if a not in MODES or b not in MODES:
+        raise ValueError(f"a and b must be modes of {MODES}, got {a!r} and {b!r}.")
+    accuracy = {(r.mode, r.k, r.seed): r.test_accuracy for r in results}
+    out = []
+    for k in dict.fromkeys(r.k for r in results):
+        seeds = [s for (m, kk, s) in accuracy if m == a and kk == k]
+        diffs = tuple(accuracy[a, k, s] - accuracy[b, k, s] for s in seeds)
+        if len(diffs) < 2:
+            raise ValueError(f"k={k}: paired differences need at least 2 seeds.")
+        se = statistics.stdev(diffs) / math.sqrt(len(diffs))
+        out.append(Difference(a, b, k, diffs, statistics.mean(diffs), se))
+    return out

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from helpers import textures, training
+from helpers import models, textures, training
 
 
 def blobs(n=60, seed=0):
@@ -19,13 +19,15 @@ def blobs(n=60, seed=0):
 
 
 @pytest.fixture(scope="module")
-def data():
-    return training.load_transfer_data()
+def lite0():
+    return models.load_efficientnet_lite0()
 
 
 @pytest.fixture(scope="module")
-def backbone():
-    return textures.load_backbone()
+def task(lite0):
+    """The target task, small: 6 pool, 2 validation and 3 test patches per photo."""
+    data = training.load_transfer_data(pool=6, val=2, test=3)
+    return training.prepare_task(data, lite0, progress=False)
 
 
 def test_evaluate_gives_loss_and_accuracy_and_keeps_the_mode():
@@ -100,9 +102,9 @@ def test_fit_is_deterministic_for_a_seed():
     assert torch.equal(*results)
 
 
-def test_frozen_batch_norm_keeps_its_statistics(backbone, data):
-    net = copy.deepcopy(backbone)
-    net.head = nn.Linear(net.head.in_features, 10)
+def test_frozen_batch_norm_keeps_its_statistics():
+    net = textures.TextureNet(10, 1)
+    data = training.load_transfer_data(pool=4, val=1, test=1)
     stats = [
         m.running_mean.clone() for m in net.modules() if hasattr(m, "running_mean")
     ]
@@ -150,44 +152,122 @@ def test_labelled_subset_takes_k_of_every_class_the_same_for_a_seed():
         training.labelled_subset(y, 11, seed=0)
 
 
-def test_the_target_task_has_the_sizes_asked_for(data):
-    assert data.X_pool.shape == (1000, 1, 32, 32)
-    assert len(data.y_val) == 100 and len(data.y_test) == 1000
+def test_the_target_task_has_the_sizes_asked_for():
+    data = training.load_transfer_data()
+    assert data.X_pool.shape == (250, 1, 48, 48)
+    assert len(data.y_val) == 100 and len(data.y_test) == 500
     assert data.photos == textures.TARGET_PHOTOS
 
 
-def test_feature_extraction_trains_only_a_head_and_leaves_the_backbone(backbone, data):
-    before = copy.deepcopy(backbone.state_dict())
-    result = training.transfer("feature extraction", data, 2, 0, backbone)
-    assert result.trainable == 64 * 10 + 10
-    for name, value in backbone.state_dict().items():
-        assert torch.equal(value, before[name]), name
-    assert 0 <= result.test_accuracy <= 1 and result.k == 2
+def test_network_input_is_upsampled_grey_in_three_normalised_channels():
+    X = torch.rand(2, 1, 48, 48)
+    got = training.network_input(X, (0.5, 0.5, 0.5), (0.25, 0.5, 1.0), size=96)
+    assert got.shape == (2, 3, 96, 96)
+    up = nn.functional.interpolate(X, size=96, mode="bilinear", align_corners=False)
+    assert torch.allclose(got[:, 0], (up[:, 0] - 0.5) / 0.25)
+    assert torch.allclose(got[:, 2], up[:, 0] - 0.5)
 
 
-def test_fine_tuning_and_scratch_train_every_weight(backbone, data):
-    total = sum(p.numel() for p in backbone.features.parameters()) + 650
-    for mode in ("scratch", "fine-tuning"):
-        result = training.transfer(mode, data, 1, 0, backbone, num_epochs=2)
-        assert result.trainable == total
-        assert len(result.history.train_loss) == 2
-
-
-def test_transfer_rejects_unknown_modes_and_a_missing_backbone(data):
-    with pytest.raises(ValueError, match="mode must be one of"):
-        training.transfer("linear probe", data, 5, 0)
-    with pytest.raises(ValueError, match="needs the pretrained backbone"):
-        training.transfer("fine-tuning", data, 5, 0)
-
-
-def test_summarise_and_format_the_comparison(backbone, data):
-    threads = torch.get_num_threads()
-    results = training.compare_transfer(
-        backbone, data, ks=(1,), seeds=(0, 1), progress=False
+def test_prepare_task_keeps_the_frozen_networks_outputs_for_every_patch(task, lite0):
+    assert task.maps.X_pool.shape[0] == 60 and task.features.X_test.shape == (30, 1280)
+    assert torch.equal(task.maps.y_test, task.patches.y_test)
+    # The maps and the features are the network's own, split at FROZEN_BLOCKS.
+    X = training.network_input(
+        task.patches.X_val, lite0.preprocess.mean, lite0.preprocess.std
     )
-    assert [(r.mode, r.seed) for r in results] == [
-        (mode, seed) for mode in training.MODES for seed in (0, 1)
+    with torch.inference_mode():
+        whole = lite0.model.forward_head(
+            lite0.model.forward_features(X), pre_logits=True
+        )
+        assert torch.allclose(task.features.X_val, whole, atol=1e-4)
+        assert torch.allclose(task.top(task.maps.X_val), whole, atol=1e-4)
+
+
+def test_feature_extraction_trains_only_a_head_and_leaves_the_network(task):
+    before = copy.deepcopy(task.top.state_dict())
+    result = training.transfer("feature extraction", task, 2, 0, lr=1e-2)
+    assert result.trainable == 1280 * 10 + 10
+    for name, value in task.top.state_dict().items():
+        assert torch.equal(value, before[name]), name
+    assert 0 <= result.test_accuracy <= 1 and result.k == 2 and result.lr == 1e-2
+
+
+def test_fine_tuning_trains_the_top_blocks_with_frozen_batch_norm(task):
+    before = copy.deepcopy(task.top.state_dict())
+    result = training.transfer("fine-tuning", task, 1, 0, lr=1e-2, num_epochs=2)
+    top = sum(p.numel() for p in task.top.parameters())
+    assert result.trainable == top + 1280 * 10 + 10
+    assert len(result.history.train_loss) == 2
+    for name, value in task.top.state_dict().items():  # a copy was trained
+        assert torch.equal(value, before[name]), name
+
+
+def test_scratch_trains_a_small_cnn_on_the_patches(task):
+    result = training.transfer("scratch", task, 1, 0, lr=1e-2, num_epochs=2)
+    net = textures.TextureNet(10, 1)
+    assert result.trainable == sum(p.numel() for p in net.parameters())
+
+
+def test_transfer_rejects_unknown_modes_and_tasks(task):
+    with pytest.raises(ValueError, match="mode must be one of"):
+        training.transfer("linear probe", task, 5, 0, lr=1e-2)
+    with pytest.raises(ValueError, match="what training.prepare_task returns"):
+        training.transfer("scratch", task.patches, 5, 0, lr=1e-2)
+
+
+def test_choose_learning_rates_picks_the_best_mean_validation_accuracy(task):
+    threads = torch.get_num_threads()
+    chosen, runs = training.choose_learning_rates(
+        task, 1, learning_rates=(1e-3, 1e-1), modes=("feature extraction",),
+        progress=False,
+    )  # fmt: skip
+    assert [(r.lr, r.seed) for r in runs] == [
+        (lr, seed) for lr in (1e-3, 1e-1) for seed in training.SELECTION_SEEDS
     ]
+    means = {
+        lr: statistics.mean(r.val_accuracy for r in runs if r.lr == lr)
+        for lr in (1e-3, 1e-1)
+    }
+    best = max(means.values())
+    assert means[chosen["feature extraction"]] == best
+    table = training.format_selection(runs, chosen)
+    assert "feature extraction" in table and "*" in table
+    assert torch.get_num_threads() == threads  # given back after one-thread runs
+
+
+def test_the_recorded_rates_are_the_best_of_their_recorded_validation():
+    """Is helpers/transfer-rates.json consistent: every chosen rate the one with
+    the best mean validation accuracy (the smaller on ties), for the current grid?"""
+    chosen, record = training.load_chosen_rates()
+    assert record["learning_rates"] == list(training.LEARNING_RATES)
+    assert record["num_epochs"] == training.NUM_EPOCHS
+    assert record["selection_seeds"] == list(training.SELECTION_SEEDS)
+    assert 5 in chosen
+    for k, rates in chosen.items():
+        assert set(rates) == set(training.MODES)
+        for mode, rate in rates.items():
+            scores = {}
+            for r in record["validation"]:
+                if r["k"] == k and r["mode"] == mode:
+                    scores.setdefault(r["lr"], []).append(r["val_accuracy"])
+            assert len(scores) == len(training.LEARNING_RATES)
+            means = {lr: statistics.mean(v) for lr, v in scores.items()}
+            assert rate == max(means, key=lambda lr: (means[lr], -lr)), (k, mode)
+
+
+def test_a_missing_record_says_how_to_make_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(training, "CHOSEN_RATES_PATH", tmp_path / "rates.json")
+    with pytest.raises(FileNotFoundError, match="benchmarks/transfer.py --choose"):
+        training.load_chosen_rates()
+
+
+def test_summarise_and_paired_differences(task):
+    rates = dict.fromkeys(training.MODES, 1e-2)
+    results = training.compare_transfer(
+        task, rates, ks=(1,), seeds=(0, 1, 2), progress=False
+    )
+    for r in results:  # short runs would take long: only the bookkeeping is tested
+        assert r.k == 1 and r.lr == 1e-2
     summaries = training.summarise(results)
     assert [s.mode for s in summaries] == list(training.MODES)
     scratch = [r.test_accuracy for r in results if r.mode == "scratch"]
@@ -195,15 +275,27 @@ def test_summarise_and_format_the_comparison(backbone, data):
     assert summaries[0].std == pytest.approx(statistics.stdev(scratch))
     table = training.format_comparison(summaries)
     assert "feature extraction" in table and f"{summaries[0].mean:.3f}" in table
-    assert torch.get_num_threads() == threads  # given back after one-thread runs
-
-
-def test_transfer_beats_scratch_by_ten_points_at_five_labels(backbone, data):
-    """The lesson's claim: at k = 5 the better transfer mode beats scratch by at
-    least 10 points, mean over three seeds."""
-    results = training.compare_transfer(
-        backbone, data, ks=(5,), seeds=(0, 1, 2), progress=False
+    (difference,) = training.paired_differences(results, "fine-tuning", "scratch")
+    expected = [
+        a.test_accuracy - b.test_accuracy for a, b in zip(results[6:9], results[0:3])
+    ]
+    assert list(difference.differences) == pytest.approx(expected)
+    assert difference.standard_error == pytest.approx(
+        statistics.stdev(expected) / 3**0.5
     )
-    means = {s.mode: s.mean for s in training.summarise(results)}
-    best = max(means["feature extraction"], means["fine-tuning"])
-    assert best - means["scratch"] >= 0.10, means
+
+
+@pytest.mark.parametrize(
+    ("differences", "verdict"),
+    [
+        ((0.10, 0.12, 0.11), "beats"),
+        ((-0.10, -0.12, -0.11), "trails"),
+        ((0.10, -0.08, 0.02), "shows no clear difference from"),
+    ],
+)
+def test_a_verdict_needs_more_than_two_standard_errors(differences, verdict):
+    se = statistics.stdev(differences) / len(differences) ** 0.5
+    mean = statistics.mean(differences)
+    difference = training.Difference("a", "b", 5, differences, mean, se)
+    assert difference.verdict == verdict
+    assert str(difference).startswith(f"k=5: a {verdict} b:")

@@ -1274,12 +1274,24 @@ WRONG_SUBMISSIONS["08-what-networks-learn"] = [
 # ------------------------- 07-transfer-learning
 
 
-def train_epoch_07(start="model.train()", zero="optimizer.zero_grad()", mean=None):
+FROZEN_NORM_TO_EVAL_07 = """for layer in model.modules():
+        if isinstance(layer, nn.modules.batchnorm._BatchNorm) and all(
+                not p.requires_grad for p in layer.parameters()):
+            layer.eval()"""
+
+
+def train_epoch_07(
+    start="model.train()",
+    zero="optimizer.zero_grad()",
+    mean=None,
+    frozen_norm=FROZEN_NORM_TO_EVAL_07,
+):
     """train_epoch as a student writes it, with one step missing or averaged wrong."""
     mean = mean or "total_loss / seen"
     return f"""
 def train_epoch(model, loader, criterion, optimizer):
     {start}
+    {frozen_norm}
     total_loss, correct, seen, batch_losses = 0.0, 0, 0, []
     for inputs, labels in loader:
         {zero}
@@ -1306,6 +1318,14 @@ def split_indices(n, seed):
     return order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:]
 """
 
+
+SORTED_SPLIT_07 = """
+def split_indices(n, seed):
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed)).tolist()
+    n_train, n_val = int(0.7 * n), int(0.15 * n)
+    parts = order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:]
+    return tuple(sorted(part) for part in parts)
+"""
 
 RANDOM_EVAL_TRANSFORM_07 = """
 def make_transforms(size=224, mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)):
@@ -1390,6 +1410,12 @@ def freeze_all_but_head(model):
         "call model.train() at the start",
     ),
     WrongSubmission(
+        "07-frozen-batch-norm-in-train-mode",
+        {"train_epoch": train_epoch_07(frozen_norm="pass")},
+        frozenset({"test_train_epoch", "test_train_epoch_hidden"}),
+        "put every batch-norm layer whose parameters are frozen back in eval mode",
+    ),
+    WrongSubmission(
         "07-random-eval-transform",
         {"make_transforms": RANDOM_EVAL_TRANSFORM_07},
         frozenset({"test_make_transforms", "test_make_transforms_hidden"}),
@@ -1406,5 +1432,9 @@ def freeze_all_but_head(model):
         {"split_indices": split_07(size=round)},
         frozenset({"test_split_indices_hidden"}),
         "you rounded the sizes",
+    ),
+    # A correct answer in another style: each list sorted, the split unchanged.
+    WrongSubmission(
+        "07-sorted-split", {"split_indices": SORTED_SPLIT_07}, frozenset(), ""
     ),
 ]
