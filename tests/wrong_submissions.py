@@ -1413,7 +1413,7 @@ def freeze_all_but_head(model):
         "07-frozen-batch-norm-in-train-mode",
         {"train_epoch": train_epoch_07(frozen_norm="pass")},
         frozenset({"test_train_epoch", "test_train_epoch_hidden"}),
-        "put every batch-norm layer whose parameters are frozen back in eval mode",
+        "the frozen batch norm must be in eval mode",
     ),
     WrongSubmission(
         "07-random-eval-transform",
