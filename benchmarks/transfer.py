@@ -49,7 +49,7 @@ def main() -> None:
             chosen[k], runs = training.choose_learning_rates(task, k)
             selection += runs
             print(f"k={k}: mean validation accuracy per learning rate (* chosen)")
-            print(training.format_selection(runs, chosen[k]))
+            print(training.format_selection(training.selection_rows(runs), chosen[k]))
         training.save_chosen_rates(chosen, selection)
         print(f"recorded in {training.CHOSEN_RATES_PATH}")
     else:

@@ -57,6 +57,7 @@ __all__ = [
     "TransferResult",
     "choose_learning_rates",
     "format_selection",
+    "selection_rows",
     "compare_transfer",
     "Summary",
     "summarise",
@@ -191,7 +192,7 @@ class TransferData:
     """The target task: a pool of labelled training patches, validation and test."""
 
     photos: tuple[str, ...]  # the target photos, one class each
-    X_pool: torch.Tensor  # (N, C, 32, 32) the patches training draws k per class from
+    X_pool: torch.Tensor  # (N, ...) the examples training draws k per class from
     y_pool: torch.Tensor
     X_val: torch.Tensor
     y_val: torch.Tensor
@@ -248,7 +249,6 @@ class TransferTask:
     maps: TransferData  # (N, C, h, w) outputs of conv_stem .. blocks[FROZEN_BLOCKS-1]
     features: TransferData  # (N, 1280) pooled features of the whole network
     top: nn.Module  # the pretrained blocks after the frozen ones, up to the pooling
-    seconds: float  # wall time of the frozen network's passes
 
 
 def network_input(X: torch.Tensor, mean, std, size: int = INPUT_SIZE) -> torch.Tensor:
@@ -258,10 +258,8 @@ def network_input(X: torch.Tensor, mean, std, size: int = INPUT_SIZE) -> torch.T
     channel normalised as the network's weights expect: (x - mean) / std.
     """
     X = nn.functional.interpolate(X, size=size, mode="bilinear", align_corners=False)
-    X = X.expand(-1, 3, -1, -1)
-    return (X - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(
-        1, 3, 1, 1
-    )
+    mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in (mean, std))
+    return (X.expand(-1, 3, -1, -1) - mean) / std
 
 
 def prepare_task(
@@ -294,7 +292,6 @@ def prepare_task(
     mean, std = loaded.preprocess.mean, loaded.preprocess.std
     splits = {"pool": data.X_pool, "val": data.X_val, "test": data.X_test}
     maps, features = {}, {}
-    start = time.perf_counter()
     batches = [
         (name, i) for name, X in splits.items() for i in range(0, len(X), batch_size)
     ]
@@ -310,8 +307,7 @@ def prepare_task(
             data.photos, pool, data.y_pool, val, data.y_val, test, data.y_test
         )
 
-    seconds = time.perf_counter() - start
-    return TransferTask(data, task(maps), task(features), copy.deepcopy(top), seconds)
+    return TransferTask(data, task(maps), task(features), copy.deepcopy(top))
 
 
 @dataclass(frozen=True)
@@ -443,15 +439,25 @@ def choose_learning_rates(
     return chosen, results
 
 
-def format_selection(results: list[TransferResult], chosen: dict[str, float]) -> str:
-    """A text table: mean validation accuracy per mode and rate, the choice starred."""
-    rates = sorted({r.lr for r in results})
+def selection_rows(results: list[TransferResult]) -> list[dict]:
+    """The selection runs as the record keeps them: k, mode, lr, seed, accuracy."""
+    return [
+        {"k": r.k, "mode": r.mode, "lr": r.lr, "seed": r.seed,
+         "val_accuracy": r.val_accuracy}
+        for r in results
+    ]  # fmt: skip
+
+
+def format_selection(rows: list[dict], chosen: dict[str, float]) -> str:
+    """A text table of :func:`selection_rows` at one k: mean validation accuracy
+    per mode and rate, the chosen rate starred."""
+    rates = sorted({r["lr"] for r in rows})
     lines = [f"{'mode':<18}" + "".join(f"  lr {lr:<7g}" for lr in rates)]
-    for mode in dict.fromkeys(r.mode for r in results):
+    for mode in dict.fromkeys(r["mode"] for r in rows):
         cells = []
         for lr in rates:
             mean = statistics.mean(
-                r.val_accuracy for r in results if r.mode == mode and r.lr == lr
+                r["val_accuracy"] for r in rows if r["mode"] == mode and r["lr"] == lr
             )
             cells.append(f"  {mean:6.3f}{'*' if chosen[mode] == lr else ' '}   ")
         lines.append(f"{mode:<18}" + "".join(cells))
@@ -465,12 +471,8 @@ def save_chosen_rates(chosen: dict, selection: list[TransferResult]) -> None:
         "num_epochs": NUM_EPOCHS,
         "selection_seeds": list(SELECTION_SEEDS),
         "chosen": {str(k): rates for k, rates in chosen.items()},
-        "validation": [
-            {"k": r.k, "mode": r.mode, "lr": r.lr, "seed": r.seed,
-             "val_accuracy": r.val_accuracy}
-            for r in selection
-        ],
-    }  # fmt: skip
+        "validation": selection_rows(selection),
+    }
     CHOSEN_RATES_PATH.write_text(json.dumps(record, indent=1) + "\n")
 
 

@@ -230,7 +230,7 @@ def test_choose_learning_rates_picks_the_best_mean_validation_accuracy(task):
     }
     best = max(means.values())
     assert means[chosen["feature extraction"]] == best
-    table = training.format_selection(runs, chosen)
+    table = training.format_selection(training.selection_rows(runs), chosen)
     assert "feature extraction" in table and "*" in table
     assert torch.get_num_threads() == threads  # given back after one-thread runs
 

@@ -1495,7 +1495,7 @@ def test_feature_browser_rejects_bad_input_before_drawing():
 
 
 def test_feature_browser_browses_efficientnet_lite0_stages():
-    """Does the lesson's widget offer Lite0's stem and 7 stages, mapped over the crop?"""
+    """Does the lesson's widget offer Lite0's stem and 7 stages over the crop?"""
     from helpers import models
 
     loaded = models.load_efficientnet_lite0()
