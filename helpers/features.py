@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
+from timm.models import get_notrace_functions, get_notrace_modules
 from torch import nn
 from torchvision.models.feature_extraction import (
     create_feature_extractor,
@@ -108,10 +109,6 @@ def _tracer_kwargs(model: nn.Module) -> dict:
     Only the kinds of layer that ``model`` holds are named, so a plain torchvision
     model is traced exactly as torchvision traces it.
     """
-    try:
-        from timm.models import get_notrace_functions, get_notrace_modules
-    except ImportError:  # timm is a course dependency; without it, nothing to add
-        return {}
     untraceable = tuple(get_notrace_modules())
     leaves = sorted(
         {type(m) for m in model.modules() if isinstance(m, untraceable)},
