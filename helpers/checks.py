@@ -16,7 +16,7 @@ import numbers
 import numpy as np
 import torch
 
-__all__ = ["check_number", "check_shape", "check_array"]
+__all__ = ["check_number", "check_count", "check_shape", "check_array"]
 
 
 def check_number(
@@ -53,6 +53,20 @@ def check_number(
     _fail(
         name, _short(expected), _short(value), "recompute it step by step and compare"
     )
+
+
+def check_count(
+    actual, expected: int, name: str, *, mistakes: dict | None = None
+) -> None:
+    """Check that ``actual`` is a whole number (an int) equal to ``expected``."""
+    check_number(actual, expected, name, mistakes=mistakes, tol=0)
+    if not isinstance(actual, numbers.Integral):
+        _fail(
+            name,
+            "an int",
+            _describe(actual),
+            "a count is a whole number; use int(...) or //, not /",
+        )
 
 
 def check_shape(

@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from helpers.checks import check_array, check_number, check_shape
+from helpers.checks import check_array, check_count, check_number, check_shape
 
 # An exercise's answer, computed here with PyTorch: a valid cross-correlation.
 X = torch.arange(16, dtype=torch.float64).reshape(1, 1, 4, 4) / 15  # (N, C, H, W)
@@ -320,6 +320,16 @@ def test_check_number_rejects_a_one_element_array():
     """Does check_number reject a one-element array, saying to call .item()?"""
     message = failure(check_number, np.array([3.0]), 3.0, "total")
     assert "got a one-element array" in message and "call .item() on it" in message
+
+
+def test_check_count_accepts_ints_and_rejects_whole_floats():
+    """Does check_count accept Python and NumPy ints, and reject 84.0 as not a count?"""
+    check_count(84, 84, "conv_params(3, 3, 3)")
+    check_count(np.int64(84), 84, "conv_params(3, 3, 3)")
+    message = failure(check_count, 84.0, 84, "conv_params(3, 3, 3)")
+    assert "expected an int, got float 84." in message and "use int(...)" in message
+    message = failure(check_count, 83, 84, "conv_params(3, 3, 3)", mistakes={"no bias": 83})
+    assert message.endswith("Likely mistake: no bias.")
 
 
 def test_check_number_rejects_none_as_a_missing_return():
