@@ -2,8 +2,9 @@
 
 For each assignment in source/, a throwaway course (``instructor.trial``) is graded
 once by ``instructor.grade``, the command behind ``make grade``: the source
-solutions, the untouched release, the typical mistakes of ``wrong_submissions.py``
-and the generic bad submissions of ``bad_submissions.py``. For assignment 01 the
+solutions, the untouched release, the correct answers in other styles of
+``correct_submissions.py``, the typical mistakes of ``wrong_submissions.py`` and the
+generic bad submissions of ``bad_submissions.py``. For assignment 01 the
 same typical submissions are also graded by plain, sequential ``nbgrader
 autograde``, and the scores must agree.
 """
@@ -17,17 +18,23 @@ import nbformat
 import pytest
 from bad_submissions import ALL, FOR_EVERY_ASSIGNMENT, Context
 from bs4 import BeautifulSoup
+from correct_submissions import CORRECT_SUBMISSIONS
 from nbgrader.api import Gradebook
 from wrong_submissions import WRONG_SUBMISSIONS
 
-from instructor import run_nbgrader, trial
+from instructor import ROOT, run_nbgrader, trial
 from instructor.grade import Records, grade
-from instructor.release import assignments, secret_lines
+from instructor.release import assignments, secret_lines, solutions
 
 # (assignment, wrong submission) pairs; the graded fixture grades each assignment once.
 WRONG_CASES = [
     pytest.param(assignment, case, id=f"{assignment}-{case.student}")
     for assignment, cases in WRONG_SUBMISSIONS.items()
+    for case in cases
+]
+CORRECT_CASES = [
+    pytest.param(assignment, case, id=f"{assignment}-{case.student}")
+    for assignment, cases in CORRECT_SUBMISSIONS.items()
     for case in cases
 ]
 GENERIC_CASES = [
@@ -44,11 +51,39 @@ def test_every_assignment_has_wrong_submissions():
     assert all(count >= 3 for count in counts.values()), counts
 
 
+@pytest.mark.parametrize("assignment", assignments())
+def test_every_answer_has_three_correct_alternatives(assignment):
+    """Does every autograded answer cell have at least three correct answers in other
+    styles than the solution's?"""
+    answers = {}  # grade_id -> the solution, for every autograded (code) answer cell
+    for path in sorted((ROOT / "source" / assignment).glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        code = {
+            c.metadata.get("nbgrader", {}).get("grade_id")
+            for c in notebook.cells
+            if c.cell_type == "code"
+        }
+        answers |= {g: a for g, a in solutions(notebook).items() if g in code}
+    cases = CORRECT_SUBMISSIONS.get(assignment, [])
+    assert {g for case in cases for g in case.answers} <= answers.keys()
+    counts = {
+        grade_id: sum(
+            case.answers.get(grade_id, solution).strip() != solution.strip()
+            for case in cases
+        )
+        for grade_id, solution in answers.items()
+    }
+    assert all(count >= 3 for count in counts.values()), counts
+
+
 def submit_typical(course: Path, assignment: str) -> None:
-    """The solutions, the untouched release and every typical mistake."""
+    """The solutions, the untouched release, the correct answers in other styles and
+    every typical mistake."""
     answers = trial.answers(course, assignment)
     trial.submit_answers(course, assignment, "solutions", answers)
     trial.submit_answers(course, assignment, "untouched", {})
+    for case in CORRECT_SUBMISSIONS.get(assignment, []):
+        trial.submit_answers(course, assignment, case.student, answers | case.answers)
     for case in WRONG_SUBMISSIONS.get(assignment, []):
         trial.submit_answers(course, assignment, case.student, answers | case.answers)
 
@@ -142,6 +177,17 @@ def test_untouched_release_scores_zero(graded, assignment):
     )
 
 
+@pytest.mark.parametrize(("assignment", "case"), CORRECT_CASES)
+def test_correct_answer_in_another_style_scores_full_marks(graded, assignment, case):
+    """Does a correct answer in another style keep every point, with no flag and no
+    mistake named?"""
+    course = graded(assignment)
+    got = scores(course, assignment, case.student)
+    assert got and all(score == top > 0 for score, top in got.values()), got
+    record = Records(course, assignment).get(case.student)
+    assert record["mistakes"] == [], record["mistakes"]
+
+
 @pytest.mark.parametrize(("assignment", "case"), WRONG_CASES)
 def test_wrong_submission_loses_exactly_its_points(graded, assignment, case):
     """Does a typical mistake lose the points of the tests that catch it, only those?"""
@@ -158,9 +204,6 @@ def test_wrong_submission_loses_exactly_its_points(graded, assignment, case):
 @pytest.mark.parametrize(("assignment", "case"), WRONG_CASES)
 def test_feedback_names_the_mistake(graded, assignment, case):
     """Does the feedback on a failing test name the likely mistake?"""
-    if not case.fails:  # a correct answer in another style: no mistake to name
-        assert case.feedback == ""
-        return
     course = graded(assignment)
     messages = [
         feedback_of(course, assignment, case.student, grade_id)
@@ -227,7 +270,9 @@ def test_scores_equal_plain_sequential_nbgrader(graded, tmp_path):
     submit_typical(plain, assignment)
     run_nbgrader("autograde", assignment, "--force", cwd=plain)
     students = ["solutions", "untouched"] + [
-        case.student for case in WRONG_SUBMISSIONS[assignment]
+        case.student
+        for case in CORRECT_SUBMISSIONS.get(assignment, [])
+        + WRONG_SUBMISSIONS[assignment]
     ]
     for student in students:
         assert scores(ours, assignment, student) == scores(plain, assignment, student)

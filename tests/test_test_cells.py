@@ -51,7 +51,9 @@ def top_level_bindings(source: str) -> set[str]:
         for node in ast.walk(statement):
             if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            if isinstance(node, ast.Name) and isinstance(
+                node.ctx, (ast.Store, ast.Del)
+            ):
                 names.add(node.id)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 names |= {a.asname or a.name.split(".")[0] for a in node.names}
@@ -59,7 +61,9 @@ def top_level_bindings(source: str) -> set[str]:
                 names.add(node.name)
     # a comprehension's variables are its own, not the notebook's
     for node in ast.walk(tree):
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        if isinstance(
+            node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+        ):
             for generator in node.generators:
                 names -= {
                     n.id for n in ast.walk(generator.target) if isinstance(n, ast.Name)
@@ -103,12 +107,21 @@ class Rebound:
 def run_test_cells_among_rebound_names(path: Path) -> None:
     """Run the notebook as above; raise the first failing test cell's error."""
     transform = TransformerManager().transform_cell
-    cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    cells = [
+        c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"
+    ]
     student = {"__name__": "__main__", "__builtins__": builtins}
     answers = set()
     for cell in cells:
         if not is_test_cell(cell):
-            exec(compile(transform(cell.source), f"<{_nbgrader(cell).get('grade_id')}>", "exec"), student)
+            exec(
+                compile(
+                    transform(cell.source),
+                    f"<{_nbgrader(cell).get('grade_id')}>",
+                    "exec",
+                ),
+                student,
+            )
             if _nbgrader(cell).get("solution"):
                 answers |= top_level_bindings(cell.source)
     tests = {
