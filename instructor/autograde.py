@@ -192,6 +192,20 @@ class LimitOutputSize(NbGraderPreprocessor):
         return cell, resources
 
 
+class ExplainReboundNames(NbGraderPreprocessor):
+    """Say so when a test failed because the student's cells rebound a setup name.
+
+    A student who writes ``F = np.array(...)`` in a trial line replaces
+    torch.nn.functional for every later cell; their own code that uses ``F`` then
+    fails in the tests. The error gets a note naming the cell and the assignment
+    (``integrity.explain_rebound_names``), and the report lists it apart.
+    """
+
+    def preprocess(self, nb, resources):
+        integrity.explain_rebound_names(nb)
+        return nb, resources
+
+
 class HideTestCode(NbGraderPreprocessor):
     """In feedback, show a failed test's message, not the test code it ran.
 
@@ -238,6 +252,7 @@ def feedback(
 
 AUTOGRADE_PREPROCESSORS = [
     SandboxedExecute,
+    ExplainReboundNames,
     IgnorePattern,
     ClearMetadataPreprocessor,
     StderrIsNotFailure,

@@ -294,11 +294,9 @@ def _store(course, assignment, db_url, names, records, submission, outcome):
         )
     _replace_folder(course / "feedback" / submission.student / assignment, pages)
 
-    mistakes = [
-        found
-        for text in outcome.notebooks.values()
-        for found in integrity.mistakes(nbformat.reads(text, as_version=4))
-    ]
+    graded = [nbformat.reads(text, as_version=4) for text in outcome.notebooks.values()]
+    mistakes = [found for nb in graded for found in integrity.mistakes(nb)]
+    rebound = [found for nb in graded for found in integrity.rebound_names(nb)]
     flags = submission.flags + outcome.runtime_flags + outcome.tampering
     if outcome.tampering:
         flags.append("autograded scores set to zero: grade this submission by hand")
@@ -312,6 +310,7 @@ def _store(course, assignment, db_url, names, records, submission, outcome):
             "error": outcome.error,
             "flags": list(dict.fromkeys(flags)),
             "mistakes": mistakes,
+            "rebound": rebound,
             "seconds": round(outcome.seconds, 2),
         },
     )

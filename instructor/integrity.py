@@ -256,3 +256,112 @@ def mistakes(graded: nbformat.NotebookNode) -> list[tuple[str, str]]:
             if match:
                 found.append((meta["grade_id"], match.group(1).strip().rstrip(".")))
     return found
+
+
+# The note put before the error of a test cell that failed after the submission
+# rebound a name of the setup cell that the failing code uses.
+REBOUND = re.compile(r"^Not necessarily a wrong answer: (.*?)\n", re.MULTILINE)
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def setup_modules(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """name -> module, for every module the setup cell imports under a name."""
+    modules = {}
+    for cell in notebook.cells:
+        if nbgrader_meta(cell).get("grade_id") != "setup":
+            continue
+        tree = ast.parse(TransformerManager().transform_cell(cell.source))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    name = alias.asname or alias.name.split(".")[0]
+                    modules[name] = alias.name if alias.asname else name
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                for alias in node.names:
+                    modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return modules
+
+
+def _rebindings(source: str, modules: dict[str, str]):
+    """(name, statement) for each top-level statement that binds a setup name to
+    something other than its module."""
+    try:
+        tree = ast.parse(TransformerManager().transform_cell(source))
+    except (SyntaxError, ValueError):
+        return
+    for statement in tree.body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            for alias in statement.names:
+                name = alias.asname or alias.name.split(".")[0]
+                module = (
+                    f"{statement.module}.{alias.name}"
+                    if isinstance(statement, ast.ImportFrom)
+                    else alias.name
+                    if alias.asname
+                    else name
+                )
+                if name in modules and module != modules[name]:
+                    yield name, ast.unparse(statement)
+            continue
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound = {statement.name}
+        else:
+            targets = getattr(statement, "targets", None) or [
+                getattr(statement, "target", None)
+            ]
+            bound = {
+                node.id
+                for target in targets
+                if target is not None
+                for node in ast.walk(target)
+                if isinstance(node, ast.Name)
+            }
+        for name in sorted(bound & modules.keys()):
+            text = ast.unparse(statement).splitlines()[0]
+            yield name, text if len(text) <= 60 else text[:57] + "..."
+
+
+def explain_rebound_names(notebook: nbformat.NotebookNode) -> None:
+    """Put a note before the error of each test cell whose failing code uses a setup
+    name (np, F, images, ...) that the student's cells rebound before it."""
+    modules = setup_modules(notebook)
+    rebound = {}  # name -> (where, statement), the latest rebinding so far
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        meta = nbgrader_meta(cell)
+        if not is_test_cell(meta):
+            where = meta.get("grade_id") or f"cell {index + 1}"
+            for name, statement in _rebindings(cell.source, modules):
+                rebound[name] = (where, statement)
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") != "error" or not rebound:
+                continue
+            frames = ANSI.sub("", "\n".join(output.get("traceback", [])[:-1]))
+            used = [n for n in rebound if re.search(rf"(?<![\w.]){n}\b", frames)]
+            if not used:
+                continue
+            notes = "; ".join(
+                f"`{n}` is no longer {modules[n]}: {rebound[n][0]} assigned "
+                f"`{rebound[n][1]}`, so code that uses `{n}` gets that value"
+                for n in used
+            )
+            note = (
+                f"Not necessarily a wrong answer: {notes}. Give your variable another "
+                "name and run the notebook again.\n"
+            )
+            output["evalue"] = note + output.get("evalue", "")
+            output["traceback"] = [note, *output.get("traceback", [])]
+
+
+def rebound_names(graded: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(test cell, note) for every test that failed after a setup name was rebound."""
+    return [
+        (nbgrader_meta(cell)["grade_id"], match.group(1))
+        for cell in graded.cells
+        if cell.cell_type == "code" and nbgrader_meta(cell).get("grade")
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+        and (match := REBOUND.search(output.get("evalue", "")))
+    ]

@@ -91,6 +91,18 @@ def _report(path: Path, assignment: str, records) -> None:
     for student, flags in flagged.items():
         lines.append(f"- **{student}**")
         lines += [f"  - {flag}" for flag in flags]
+    lines += ["", "## Tests that failed after the submission rebound a setup name", ""]
+    rebound = [
+        (student, cell, note)
+        for student, r in sorted(graded.items())
+        for cell, note in r.get("rebound", [])
+    ]
+    if not rebound:
+        lines.append("None.")
+    lines += [
+        f"- **{student}**, {cell}: {note} (not necessarily a wrong answer)"
+        for student, cell, note in rebound
+    ]
     lines += ["", "## Most common mistakes the checks named", ""]
     counts = collections.Counter(
         (cell, mistake) for r in graded.values() for cell, mistake in r["mistakes"]

@@ -778,6 +778,15 @@ def plan_layers(in_shape, out_shape):
 """,
 }
 
+POOL_WITH_REBOUND_F_05 = """
+F = np.array([[1.0, 3, 2, 0], [4, 2, 1, 1], [0, 1, 5, 6], [2, 2, 7, 3]])
+
+
+def max_pool2d(feature_map, size, stride=None):
+    X = torch.tensor(feature_map, dtype=torch.float64)[None, None]
+    return F.max_pool2d(X, size, stride)[0, 0].numpy()
+"""
+
 WRONG_SUBMISSIONS["05-stride-padding-pooling"] = [
     WrongSubmission(
         "05-padding-once",
@@ -888,6 +897,14 @@ def max_pool2d(feature_map, size, stride=None):
             }
         ),
         "got 16",
+    ),
+    # A trial line names the lesson's map F, and the function then uses F as
+    # torch.nn.functional: the feedback must say what happened, not a wrong answer.
+    WrongSubmission(
+        "05-rebound-F",
+        {"max_pool2d": POOL_WITH_REBOUND_F_05},
+        frozenset({"test_max_pool2d", "test_max_pool2d_hidden"}),
+        "`F` is no longer torch.nn.functional: max_pool2d assigned `F = np.array(",
     ),
 ]
 
