@@ -143,6 +143,149 @@ def make_detector(pattern):
 """,
 }
 
+LOOPS_02 = {
+    "to_nchw": """
+def to_nchw(batch):
+    N, H, W, C = batch.shape
+    result = np.zeros((N, C, H, W), dtype=batch.dtype)
+    for n in range(N):
+        for c in range(C):
+            for i in range(H):
+                for j in range(W):
+                    result[n, c, i, j] = batch[n, i, j, c]
+    return result
+""",
+    "conv2d_multi": """
+def conv2d_multi(X, weight, bias):
+    C_in, H, W = X.shape
+    C_out, _, K, _ = weight.shape
+    Y = np.zeros((C_out, H - K + 1, W - K + 1))
+    for o in range(C_out):
+        for i in range(H - K + 1):
+            for j in range(W - K + 1):
+                total = float(bias[o])
+                for c in range(C_in):
+                    for m in range(K):
+                        for n in range(K):
+                            total += float(X[c, i + m, j + n]) * float(weight[o, c, m, n])
+                Y[o, i, j] = total
+    return Y
+""",
+    "grayscale_kernel": """
+def grayscale_kernel():
+    weights = [0.2125, 0.7154, 0.0721]  # R, G, B
+    kernel = torch.zeros(1, 3, 1, 1)
+    for c in range(3):
+        kernel[0, c, 0, 0] = weights[c]
+    return kernel
+""",
+    "conv_params": """
+def conv_params(in_channels, out_channels, kernel_size, bias=True):
+    total = 0
+    for _ in range(out_channels):  # one kernel and one bias per output channel
+        total += in_channels * kernel_size * kernel_size
+        if bias:
+            total += 1
+    return total
+""",
+    "dense_params": """
+def dense_params(in_features, out_features, bias=True):
+    per_output = in_features + (1 if bias else 0)
+    total = 0
+    for _ in range(out_features):
+        total += per_output
+    return total
+""",
+}
+
+VECTORISED_02 = {
+    "to_nchw": """
+def to_nchw(batch):
+    return np.einsum("nhwc->nchw", batch).copy()
+""",
+    "conv2d_multi": """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_multi(X, weight, bias):
+    K = weight.shape[-1]
+    windows = sliding_window_view(X, (K, K), axis=(1, 2))  # (C_in, H', W', K, K)
+    Y = np.einsum("cijmn,ocmn->oij", windows, weight)
+    return Y + np.asarray(bias)[:, None, None]
+""",
+    "grayscale_kernel": """
+def grayscale_kernel():
+    return torch.from_numpy(np.array([0.2125, 0.7154, 0.0721], dtype=np.float32)).reshape(1, -1, 1, 1)
+""",
+    "conv_params": """
+import math
+
+
+def conv_params(in_channels, out_channels, kernel_size, bias=True):
+    return math.prod([out_channels, in_channels, kernel_size, kernel_size]) + bias * out_channels
+""",
+    "dense_params": """
+def dense_params(in_features, out_features, bias=True):
+    return (in_features + int(bias)) * out_features
+""",
+}
+
+# The weight of a real nn.Conv2d (an nn.Parameter that requires grad), NumPy counts,
+# float32 arithmetic, trial lines that rebind the setup's images, color and numbers.
+UNUSUAL_02 = {
+    "to_nchw": """
+images = [np.zeros((4, 4, 3))]  # a trial batch of my own: rebinds helpers' images
+batch = np.arange(12).reshape(1, 2, 2, 3)
+print(batch.shape)
+
+
+def to_nchw(batch):
+    \"\"\"Channels last to channels first, via PyTorch.\"\"\"
+    return torch.from_numpy(batch).permute(0, 3, 1, 2).numpy()
+""",
+    "conv2d_multi": """
+color = "red"  # rebinds the setup's skimage.color
+
+
+def pad(X, amount=0):  # a helper named like np.pad / F.pad: here it pads nothing
+    return X
+
+
+def conv2d_multi(X, weight, bias):
+    X = pad(np.asarray(X, dtype=np.float32))
+    weight = np.asarray(weight, dtype=np.float32)
+    C_out, C_in, K, _ = weight.shape
+    H, W = X.shape[1] - K + 1, X.shape[2] - K + 1
+    Y = np.zeros((C_out, H, W), dtype=np.float32)
+    for m in range(K):  # loops over the kernel's offsets, not over the positions
+        for n in range(K):
+            patch = X[:, m:m + H, n:n + W]  # (C_in, H, W)
+            Y += np.tensordot(weight[:, :, m, n], patch, axes=1)
+    return Y + np.asarray(bias, dtype=np.float32).reshape(-1, 1, 1)
+""",
+    "grayscale_kernel": """
+def grayscale_kernel():
+    conv = nn.Conv2d(3, 1, 1, bias=False)
+    with torch.no_grad():
+        conv.weight.copy_(torch.tensor([0.2125, 0.7154, 0.0721]).view(1, 3, 1, 1))
+    return conv.weight  # an nn.Parameter: it requires grad
+""",
+    "conv_params": """
+numbers = [1, 2, 3]  # rebinds the setup's numbers module
+
+
+def conv_params(in_channels, out_channels, kernel_size, bias=True):
+    shape = np.array([out_channels, in_channels, kernel_size, kernel_size], dtype=np.int64)
+    return np.prod(shape) + np.int64(out_channels if bias else 0)  # an np.int64
+""",
+    "dense_params": '''
+def dense_params(in_features, out_features, bias=True):
+    """Weights and biases of nn.Linear, as an np.int64."""
+    weights = np.int64(in_features) * np.int64(out_features)
+    return weights + np.int64(out_features) if bias else weights
+''',
+}
+
 # Helpers of one's own named like torchvision's (resize, center_crop, normalize),
 # names the checks must not clobber or be clobbered by (F, images, numbers), NumPy
 # floats, a list for a pair of counts.
@@ -446,6 +589,11 @@ CORRECT_SUBMISSIONS = {
         CorrectSubmission("01-loops", LOOPS_01),
         CorrectSubmission("01-vectorised", VECTORISED_01),
         CorrectSubmission("01-unusual", UNUSUAL_01),
+    ],
+    "02-multichannel-kernels": [
+        CorrectSubmission("02-loops", LOOPS_02),
+        CorrectSubmission("02-vectorised", VECTORISED_02),
+        CorrectSubmission("02-unusual", UNUSUAL_02),
     ],
     "06-pretrained-classification": [
         CorrectSubmission("06-own-names", OWN_NAMES_06),
