@@ -1249,6 +1249,428 @@ def split_indices(n, seed):
 """
 
 
+# Plain loops and Python types: a name test per parameter, an example-by-example
+# accuracy count, transforms appended in a loop, indices dealt out one by one.
+LOOPS_07 = {
+    "replace_head": """
+def replace_head(model, num_classes):
+    old = model.fc
+    features = old.weight.shape[1]  # (out_features, in_features)
+    setattr(model, "fc", nn.Linear(features, num_classes, bias=True))
+    return model
+""",
+    "freeze_all_but_head": """
+def freeze_all_but_head(model):
+    count = 0
+    for name, p in model.named_parameters():
+        if name.startswith("fc."):
+            p.requires_grad = True
+            count = count + p.numel()
+        else:
+            p.requires_grad = False
+    return count
+""",
+    "train_epoch": """
+def train_epoch(model, loader, criterion, optimizer):
+    model.train()
+    norm_types = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.SyncBatchNorm)
+    for module in model.modules():
+        if isinstance(module, norm_types):
+            frozen = True
+            for p in module.parameters():
+                if p.requires_grad:
+                    frozen = False
+            if frozen:
+                module.eval()
+    loss_sum = 0.0
+    right = 0
+    count = 0
+    for batch in loader:
+        inputs, labels = batch
+        optimizer.zero_grad()
+        outputs = model(inputs)
+        loss = criterion(outputs, labels)
+        loss.backward()
+        optimizer.step()
+        size = labels.shape[0]
+        loss_sum += loss.item() * size
+        predictions = outputs.argmax(dim=1).tolist()
+        for guess, truth in zip(predictions, labels.tolist()):
+            if guess == truth:
+                right += 1
+        count += size
+    return loss_sum / count, right / count
+""",
+    "make_transforms": """
+def make_transforms(size=224, mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)):
+    train_steps = []
+    for step in (v2.RandomResizedCrop(size, antialias=True),
+                 v2.RandomHorizontalFlip(),
+                 v2.ColorJitter(brightness=0.2, contrast=0.2, saturation=0.2),
+                 v2.RandomRotation(15),
+                 v2.Normalize(mean, std)):
+        train_steps.append(step)
+    eval_steps = []
+    for step in (v2.Resize(int(size * 256 / 224), antialias=True),
+                 v2.CenterCrop(size),
+                 v2.Normalize(mean, std)):
+        eval_steps.append(step)
+    return (v2.Compose(train_steps), v2.Compose(eval_steps))
+""",
+    "split_indices": """
+def split_indices(n, seed):
+    generator = torch.Generator().manual_seed(seed)
+    order = torch.randperm(n, generator=generator).tolist()
+    n_train = int(0.7 * n)
+    n_val = int(0.15 * n)
+    train, val, test = [], [], []
+    for position in range(n):
+        index = order[position]
+        if position < n_train:
+            train.append(index)
+        elif position < n_train + n_val:
+            val.append(index)
+        else:
+            test.append(index)
+    return (train, val, test)
+""",
+}
+
+
+# PyTorch without Python loops where it can: requires_grad_ on whole modules,
+# parameters_to_vector, apply(), losses and predictions gathered as tensors,
+# tensor_split for the split.
+VECTORISED_07 = {
+    "replace_head": """
+def replace_head(model, num_classes):
+    model.add_module("fc", nn.Linear(model.get_submodule("fc").in_features,
+                                     num_classes))
+    return model
+""",
+    "freeze_all_but_head": """
+def freeze_all_but_head(model):
+    model.requires_grad_(False)
+    model.fc.requires_grad_(True)
+    return torch.nn.utils.parameters_to_vector(model.fc.parameters()).numel()
+""",
+    "train_epoch": """
+def _freeze_norm(module):
+    if isinstance(module, nn.modules.batchnorm._BatchNorm) and not any(
+            p.requires_grad for p in module.parameters()):
+        module.train(False)
+
+
+def train_epoch(model, loader, criterion, optimizer):
+    model.train().apply(_freeze_norm)
+    weighted, hits, sizes = [], [], []
+    for inputs, labels in loader:
+        optimizer.zero_grad(set_to_none=True)
+        outputs = model(inputs)
+        loss = criterion(outputs, labels)
+        loss.backward()
+        optimizer.step()
+        weighted.append(loss.detach() * labels.numel())
+        hits.append(outputs.detach().argmax(1).eq(labels))
+        sizes.append(labels.numel())
+    mean_loss = torch.stack(weighted).double().sum() / sum(sizes)
+    accuracy = torch.cat(hits).double().mean()
+    return mean_loss.item(), accuracy.item()
+""",
+    "make_transforms": """
+def make_transforms(size=224, mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)):
+    normalise = v2.Normalize(mean=list(mean), std=list(std))
+    return (
+        v2.Compose([v2.RandomResizedCrop((size, size)), v2.RandomHorizontalFlip(p=0.5),
+                    v2.ColorJitter(0.2, 0.2, 0.2), v2.RandomRotation(degrees=15),
+                    normalise]),
+        v2.Compose([v2.Resize(size * 256 // 224), v2.CenterCrop((size, size)),
+                    normalise]),
+    )
+""",
+    "split_indices": """
+def split_indices(n, seed):
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    cuts = [int(0.7 * n), int(0.7 * n) + int(0.15 * n)]
+    return tuple(part.tolist() for part in torch.tensor_split(order, cuts))
+""",
+}
+
+
+# Choices the task allows that the solution does not make: trial lines that rebind
+# the setup's names (model, checks, copy), an id set, NumPy floats and NumPy ints,
+# a list for the pair, keyword arguments, v2's antialias default, prints, docstrings.
+UNUSUAL_07 = {
+    "replace_head": """
+def replace_head(model, num_classes):
+    \"\"\"Swap the classifier; keep the backbone.\"\"\"
+    in_features = model.fc.in_features
+    head = nn.Linear(in_features=in_features, out_features=num_classes, bias=True,
+                     dtype=model.fc.weight.dtype)
+    model.fc = head
+    return model
+
+
+model = torchvision.models.resnet18(weights=None)  # a trial
+print(replace_head(model, 10).fc)
+checks = None  # the setup's checks, rebound
+""",
+    "freeze_all_but_head": """
+def freeze_all_but_head(model):
+    head = {id(p) for p in model.fc.parameters()}
+    for p in model.parameters():
+        p.requires_grad_(id(p) in head)
+    print("trainable tensors:", len(head))
+    return int(np.sum([p.numel() for p in model.parameters() if p.requires_grad]))
+
+
+copy = "the setup's copy module, rebound"
+""",
+    "train_epoch": """
+def train_epoch(model, loader, criterion, optimizer):
+    \"\"\"One epoch; mean loss per example (np.float64) and accuracy (np.float32).\"\"\"
+    model.train(mode=True)
+    for layer in model.modules():
+        params = list(layer.parameters())
+        if (isinstance(layer, nn.modules.batchnorm._BatchNorm)
+                and all(not p.requires_grad for p in params)):
+            layer.training = False
+    losses, counts, correct = [], [], np.int64(0)
+    for step, (inputs, labels) in enumerate(loader):
+        for p in model.parameters():  # zero the gradients by hand
+            p.grad = None
+        outputs = model(inputs)
+        loss = criterion(outputs, labels)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+        counts.append(len(inputs))
+        correct += int((outputs.argmax(-1) == labels).sum())
+    mean_loss = np.average(losses, weights=counts)  # np.float64
+    accuracy = np.float32(correct) / np.float32(sum(counts))  # np.float32
+    return [mean_loss, accuracy]
+""",
+    "make_transforms": """
+def make_transforms(size=224, mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)):
+    evaluation = v2.Compose([v2.Resize(size=int(size * 256 / 224)),
+                             v2.CenterCrop(size=size),
+                             v2.Normalize(mean=mean, std=std)])
+    training = v2.Compose([
+        v2.RandomResizedCrop(size=size, antialias=True),
+        v2.RandomHorizontalFlip(),
+        v2.ColorJitter(brightness=0.2, contrast=0.2, saturation=0.2),
+        v2.RandomRotation(degrees=(-15, 15)),
+        v2.Normalize(mean=mean, std=std),
+    ])
+    return [training, evaluation]
+
+
+print(make_transforms(64)[1])
+""",
+    "split_indices": """
+def split_indices(n, seed):
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed)).numpy()
+    a, b = int(0.7 * n), int(0.7 * n) + int(0.15 * n)
+    return [list(perm[:a]), list(perm[a:b]), list(perm[b:])]  # lists of np.int64
+
+
+print([len(part) for part in split_indices(20, 0)])
+helpers = "the setup's helpers, rebound"
+""",
+}
+
+
+# Plain loops and Python types: one hook per name in a loop, min and max filter by
+# filter with .item(), a mean per channel, a recursive walk over the children.
+LOOPS_08 = {
+    "capture_feature_maps": """
+def capture_feature_maps(model, X, layer_names):
+    outputs = {}
+    handles = []
+
+    def make_hook(name):
+        def hook(module, inputs, output):
+            outputs[name] = output.detach().clone()
+        return hook
+
+    try:
+        for name in layer_names:
+            layer = model.get_submodule(name)
+            handles.append(layer.register_forward_hook(make_hook(name)))
+        with torch.no_grad():
+            model(X)
+    finally:
+        for handle in handles:
+            handle.remove()
+    result = {}
+    for name in layer_names:
+        result[name] = outputs[name]
+    return result
+""",
+    "normalise_filters": """
+def normalise_filters(weight):
+    result = weight.detach().clone().float()
+    for i in range(weight.shape[0]):
+        low = weight[i].min().item()
+        high = weight[i].max().item()
+        if high > low:
+            result[i] = (weight[i].detach() - low) / (high - low)
+        else:
+            result[i] = 0.5
+    return result
+""",
+    "top_channels": """
+def top_channels(feature_map, k):
+    C = feature_map.shape[0]
+    if type(k) is not int or k < 1 or k > C:
+        raise ValueError("k must be an int from 1 to " + str(C))
+    means = []
+    for c in range(C):
+        means.append(feature_map[c].double().mean().item())
+    ranking = sorted(range(C), key=lambda c: means[c], reverse=True)  # stable
+    return ranking[:k]
+""",
+    "conv_layer_names": """
+def conv_layer_names(model):
+    names = []
+
+    def walk(module, prefix):
+        for child_name, child in module.named_children():
+            full = prefix + child_name
+            if isinstance(child, nn.Conv2d):
+                names.append(full)
+            walk(child, full + ".")
+
+    if isinstance(model, nn.Conv2d):
+        names.append("")
+    walk(model, "")
+    return names
+""",
+}
+
+
+# Without Python loops where PyTorch allows: handles as context managers in an
+# ExitStack, amin/amax with broadcasting, argsort on the means, a filter().
+VECTORISED_08 = {
+    "capture_feature_maps": """
+import contextlib
+import functools
+
+
+def _store(captured, name, module, inputs, output):
+    captured[name] = output.detach().clone()
+
+
+def capture_feature_maps(model, X, layer_names):
+    captured = {}
+    with contextlib.ExitStack() as stack:
+        for name in layer_names:
+            hook = functools.partial(_store, captured, name)
+            stack.enter_context(model.get_submodule(name).register_forward_hook(hook))
+        with torch.no_grad():
+            model(X)
+    return dict(zip(layer_names, map(captured.get, layer_names)))
+""",
+    "normalise_filters": """
+def normalise_filters(weight):
+    dims = tuple(range(1, weight.dim()))
+    low = weight.amin(dim=dims, keepdim=True)
+    span = weight.amax(dim=dims, keepdim=True) - low
+    return torch.where(span > 0, (weight - low) / span.clamp_min(1e-30),
+                       torch.full_like(weight, 0.5))
+""",
+    "top_channels": """
+def top_channels(feature_map, k):
+    if not isinstance(k, int) or isinstance(k, bool) or not 0 < k <= len(feature_map):
+        raise ValueError(f"k must be an int from 1 to {len(feature_map)}")
+    means = feature_map.flatten(start_dim=1).mean(dim=1)  # float32, (C,)
+    return torch.sort(means, descending=True, stable=True).indices[:k].tolist()
+""",
+    "conv_layer_names": """
+def conv_layer_names(model):
+    convs = filter(lambda item: isinstance(item[1], nn.Conv2d), model.named_modules())
+    return [name for name, _ in convs]
+""",
+}
+
+
+# Choices the task allows that the solution does not make: hooks with
+# keyword arguments, inference_mode, an OrderedDict, NumPy float64 filters turned
+# back into a tensor, NumPy ints, issubclass, trial lines that rebind the setup's
+# names (numbers, checks, nn, torchvision).
+UNUSUAL_08 = {
+    "capture_feature_maps": """
+from collections import OrderedDict
+
+
+def capture_feature_maps(model, X, layer_names):
+    \"\"\"Layer outputs through forward hooks, removed even after an error.\"\"\"
+    modules = dict(model.named_modules())
+    store, handles = OrderedDict(), []
+    try:
+        for name in layer_names:
+            handles.append(modules[name].register_forward_hook(
+                lambda module, args, kwargs, output, name=name:
+                    store.__setitem__(name, output.clone().detach()),
+                with_kwargs=True))
+        with torch.inference_mode():
+            model(X)
+    finally:
+        while handles:
+            handles.pop().remove()
+    return OrderedDict((name, store[name]) for name in layer_names)
+
+
+model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+print({k: tuple(v.shape) for k, v in
+       capture_feature_maps(model, torch.rand(2, 3, 20, 24), ["0", "2"]).items()})
+""",
+    "normalise_filters": """
+def normalise_filters(weight):
+    w = weight.detach().cpu().numpy().astype(np.float64)  # (C_out, C_in, K, K)
+    flat = w.reshape(len(w), -1)
+    low, high = flat.min(axis=1), flat.max(axis=1)
+    span = np.where(high > low, high - low, 1.0)[:, None]
+    out = np.where((high > low)[:, None], (flat - low[:, None]) / span, 0.5)
+    return torch.from_numpy(out.reshape(w.shape))  # a float64 tensor
+
+
+weight = torch.tensor([[[[1., 3.], [5., 9.]]], [[[2., 2.], [2., 2.]]]])  # a trial
+print(normalise_filters(weight))
+""",
+    "top_channels": """
+import numpy
+
+
+def top_channels(feature_map, k):
+    if isinstance(k, bool) or not isinstance(k, (int, numpy.integer)):
+        raise ValueError("k must be an int")
+    if not 1 <= k <= feature_map.shape[0]:
+        raise ValueError("k must be from 1 to the number of channels")
+    means = feature_map.detach().double().mean(dim=(-2, -1)).numpy()
+    order = numpy.argsort(-means, kind="stable")  # ties: the lower index first
+    return list(order[:k])  # a list of np.int64
+
+
+numbers = [3, 1, 2]  # the setup's numbers module, rebound
+""",
+    "conv_layer_names": """
+def conv_layer_names(model):
+    \"\"\"Names of every Conv2d, subclasses included.\"\"\"
+    found = []
+    for name, module in model.named_modules():
+        if issubclass(type(module), torch.nn.Conv2d):
+            found += [name]
+    return found
+
+
+checks = "rebound"
+model = torchvision.models.resnet18()
+print(len(conv_layer_names(model)))
+nn = torchvision = None  # the setup's names, rebound after the trial
+""",
+}
+
+
 CORRECT_SUBMISSIONS = {
     "01-convolution-by-hand": [
         CorrectSubmission("01-loops", LOOPS_01),
@@ -1274,5 +1696,13 @@ CORRECT_SUBMISSIONS = {
     "07-transfer-learning": [
         # Each list sorted: the split is the same sets of indices.
         CorrectSubmission("07-sorted-split", {"split_indices": SORTED_SPLIT_07}),
+        CorrectSubmission("07-loops", LOOPS_07),
+        CorrectSubmission("07-vectorised", VECTORISED_07),
+        CorrectSubmission("07-unusual", UNUSUAL_07),
+    ],
+    "08-what-networks-learn": [
+        CorrectSubmission("08-loops", LOOPS_08),
+        CorrectSubmission("08-vectorised", VECTORISED_08),
+        CorrectSubmission("08-unusual", UNUSUAL_08),
     ],
 }
