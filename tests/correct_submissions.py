@@ -1687,6 +1687,16 @@ CORRECT_SUBMISSIONS = {
         CorrectSubmission("03-vectorised", VECTORISED_03),
         CorrectSubmission("03-unusual", UNUSUAL_03),
     ],
+    "04-receptive-fields": [
+        CorrectSubmission("04-loops", LOOPS_04),
+        CorrectSubmission("04-vectorised", VECTORISED_04),
+        CorrectSubmission("04-unusual", UNUSUAL_04),
+    ],
+    "05-stride-padding-pooling": [
+        CorrectSubmission("05-loops", LOOPS_05),
+        CorrectSubmission("05-vectorised", VECTORISED_05),
+        CorrectSubmission("05-unusual", UNUSUAL_05),
+    ],
     "06-pretrained-classification": [
         CorrectSubmission("06-own-names", OWN_NAMES_06),
         CorrectSubmission("06-loops", LOOPS_06),
