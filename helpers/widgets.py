@@ -964,7 +964,7 @@ def stride_padding(size=7, kernel=3, stride=1, padding=0) -> widgets.VBox:
     caption = widgets.HTML()
     labels = {
         "size": "input W",
-        "kernel": "kernel K",
+        "kernel": "kernel k",
         "stride": "stride S",
         "padding": "padding P",
     }

@@ -236,7 +236,7 @@ def conv_params(in_channels, out_channels, kernel_size, bias=True):
 """,
         },
         frozenset({"test_conv_params", "test_conv_params_hidden"}),
-        "C_in x K x K weights",
+        "C_in x k x k weights",
     ),
     WrongSubmission(
         "no-channel-sum",
@@ -265,7 +265,7 @@ def grayscale_kernel():
 """,
         },
         frozenset({"test_grayscale_kernel", "test_grayscale_kernel_hidden"}),
-        "a weight is (C_out, C_in, K, K)",
+        "a weight is (C_out, C_in, k, k)",
     ),
     WrongSubmission(
         "grayscale-rec601",
