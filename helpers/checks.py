@@ -18,6 +18,9 @@ import torch
 
 __all__ = ["check_number", "check_count", "check_shape", "check_array"]
 
+# How a failed check names the likely mistake; the grader's report looks for it.
+LIKELY_MISTAKE = "Likely mistake: "
+
 
 def check_number(
     actual,
@@ -220,5 +223,5 @@ def _short(value) -> str:
 def _fail(name: str, expected, got, hint: str):
     end = "" if hint.endswith(("?", ".")) else "."
     raise AssertionError(
-        f"{name}: expected {expected}, got {got}. Likely mistake: {hint}{end}"
+        f"{name}: expected {expected}, got {got}. {LIKELY_MISTAKE}{hint}{end}"
     )

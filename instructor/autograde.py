@@ -46,7 +46,7 @@ from instructor import integrity
 STOPPED_KERNEL = "KernelStopped"
 TIMED_OUT = "CellTimedOut"
 NOT_RUN = "CellNotRun"
-# What the canary found in the notebook this worker process graded last.
+# What the grader's cells found in the notebook this worker process graded last.
 RUN_FLAGS: list[str] = []
 
 
@@ -62,8 +62,9 @@ class SandboxedExecute(Execute):
     Such a cell is given an error output that says what happened (so its test, if it
     is one, scores zero) and the notebook is run again from a fresh kernel without
     it: the honest cells after it still earn their points. A notebook has a time
-    budget; cells it leaves no time for are marked as not run. After the last cell,
-    the canary of ``instructor.integrity`` checks that cells still ran as written.
+    budget; cells it leaves no time for are marked as not run. The grader's cells of
+    ``integrity.watch`` run in the same kernel, out of the student's history, and
+    check that the tests were compiled and run as written.
     """
 
     kernel_name = "sandboxed-python"
@@ -78,9 +79,7 @@ class SandboxedExecute(Execute):
         self.skipped: dict[int, NotebookNode] = {}
         self.out_of_time = False
         self.deadline = time.monotonic() + self.notebook_timeout
-        code, expected = integrity.canary()
-        pristine = copy.deepcopy(nb)
-        pristine.cells.append(nbformat.v4.new_code_cell(code))
+        pristine, watch = integrity.watch(nb)
         while True:
             attempt = copy.deepcopy(pristine)
             self.running = None
@@ -100,11 +99,10 @@ class SandboxedExecute(Execute):
                     for later in range(index, len(nb.cells)):
                         self._mark(nb.cells[later], later)
                     break
-        canary_cell = nb.cells.pop()
-        if not self.out_of_time:  # else the canary was marked, not run
-            RUN_FLAGS.extend(
-                integrity.read_canary(canary_cell.get("outputs", []), expected)
-            )
+        last = nb.cells[-1]
+        nb.cells = [cell for cell in nb.cells if not integrity.is_grader_cell(cell)]
+        if not self.out_of_time:  # else the last cell was marked, not run
+            RUN_FLAGS.extend(integrity.read_watch(last.get("outputs", []), watch))
         return nb, resources
 
     def create_kernel_manager(self):
@@ -152,6 +150,9 @@ class SandboxedExecute(Execute):
             self._mark(cell, index)
             return cell, resources
         self.running = index
+        if integrity.is_grader_cell(cell):  # not counted in the student's history
+            self._check_assign_resources(resources)
+            return self.execute_cell(cell, index, store_history=False), self.resources
         return super().preprocess_cell(cell, resources, index)
 
     def _get_timeout(self, cell):
@@ -282,7 +283,7 @@ class Outcome:
     notebooks: dict[str, str] = field(default_factory=dict)  # name -> JSON text
     feedback: dict[str, str] = field(default_factory=dict)  # name -> HTML
     runtime_flags: list[str] = field(default_factory=list)
-    tampering: list[str] = field(default_factory=list)  # what the canary found
+    tampering: list[str] = field(default_factory=list)  # what integrity.watch found
     error: str | None = None
     seconds: float = 0.0
 

@@ -275,7 +275,7 @@ def _release_notebooks(
 def _store(course, assignment, db_url, names, records, submission, outcome):
     """Save one outcome: gradebook scores, autograded notebooks, then its record.
 
-    When the canary found that cells no longer ran as written, or that comparison
+    When the grader's cells found that tests did not run as written, or that comparison
     functions were replaced, no autograded score can be trusted: all are set to
     zero and the flag asks a person to grade the submission by hand.
     """
@@ -309,6 +309,7 @@ def _store(course, assignment, db_url, names, records, submission, outcome):
             "status": "failed" if outcome.error else "graded",
             "error": outcome.error,
             "flags": list(dict.fromkeys(flags)),
+            "zeroed": bool(outcome.tampering),
             "mistakes": mistakes,
             "rebound": rebound,
             "seconds": round(outcome.seconds, 2),

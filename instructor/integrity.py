@@ -20,12 +20,19 @@ submission, shown in the grading report.
 from __future__ import annotations
 
 import ast
+import copy
 import json
 import re
 import secrets
+from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
+
+from helpers import checks
+
+MONITOR_SOURCE = (Path(__file__).parent / "monitor.py").read_text()
 
 # Names whose use in a student's cell is worth a person's look, with the reason.
 SUSPICIOUS_CALLS = {
@@ -75,9 +82,7 @@ WATCHED_FUNCTIONS = [
     ("torch", "allclose"),
     ("torch", "equal"),
     ("torch", "testing.assert_close"),
-    ("helpers.checks", "check_number"),
-    ("helpers.checks", "check_shape"),
-    ("helpers.checks", "check_array"),
+    *(("helpers.checks", name) for name in checks.__all__),
 ]
 
 
@@ -141,7 +146,7 @@ def code(submitted: nbformat.NotebookNode) -> list[str]:
             tree = ast.parse(transformer.transform_cell(cell.source))
         except (SyntaxError, ValueError):
             continue  # an error when it runs, and its tests fail: not a cheat
-        flags += [f"{where}: {finding}" for finding in _findings(tree)]
+        flags += [f"{where}: {finding}" for finding in _findings(tree, cell.source)]
     return list(dict.fromkeys(flags))
 
 
@@ -156,7 +161,9 @@ def _dotted(node) -> str:
     return ""
 
 
-def _findings(tree: ast.AST):
+def _findings(tree: ast.AST, written: str):
+    """What is suspicious in a cell's code (``tree``, magics turned into calls);
+    ``written``: the cell as the student wrote it, where a magic is no call."""
     modules = {}  # alias -> module imported under it
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -175,7 +182,7 @@ def _findings(tree: ast.AST):
                     yield f"imports {name}: {SUSPICIOUS_MODULES[top]}"
         elif isinstance(node, ast.Call):
             name = _dotted(node.func)
-            if name in SUSPICIOUS_CALLS:
+            if name in SUSPICIOUS_CALLS and name.split(".")[-1] in written:
                 yield f"calls {name}(): {SUSPICIOUS_CALLS[name]}"
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
             targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
@@ -194,33 +201,69 @@ def _findings(tree: ast.AST):
             yield f"uses {node.id}: changes Python's built-in functions"
 
 
-def canary() -> tuple[str, str]:
-    """(code, the line it must print) for the check run after the student's cells."""
-    a, b = secrets.randbelow(10**6) + 10**6, secrets.randbelow(10**6) + 10**6
-    expected = str(a * b)
-    code = f"""
-def __grader_canary():
-    import importlib, json, sys
-    replaced = []
-    for module_name, path in {WATCHED_FUNCTIONS!r}:
-        if module_name not in sys.modules:
+@dataclass
+class Watch:
+    """The grader's cells for one run of a notebook, and what they must print."""
+
+    event: str  # the audit event name the monitor answers to
+    product: str  # the report's product, unknown to the kernel beforehand
+    nonce: str  # the message of the assertion that must fail in the last cell
+
+
+def watch(notebook: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, Watch]:
+    """The notebook with the grader's cells put in (marked ``grader`` in their
+    metadata): the monitor before the first cell, a notice around the setup cell, a
+    check before every test cell, and after the last cell a report and an
+    ``assert False`` that must fail."""
+    event = f"grader-{secrets.token_hex(8)}"
+    a, b = (secrets.randbelow(10**6) + 10**6 for _ in range(2))
+    found = Watch(event, str(a * b), secrets.token_hex(8))
+    tests = [
+        cell.source
+        for cell in notebook.cells
+        if cell.cell_type == "code" and _is_graded_test(nbgrader_meta(cell))
+    ]
+    install = (
+        f"__grader = {{}}\nexec({MONITOR_SOURCE!r}, __grader)\n"
+        f"__grader['install']({event!r}, {WATCHED_FUNCTIONS!r}, {tests!r})\n"
+        "del __grader"
+    )
+
+    def notice(*args) -> nbformat.NotebookNode:
+        call = ", ".join(repr(a) for a in (event, *args))
+        return _grader_cell(f"import sys as __sys\n__sys.audit({call})\ndel __sys")
+
+    cells = [_grader_cell(install)]
+    for cell in notebook.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("grade_id") == "setup":
+            cells += [notice("setup starts"), cell, notice("setup ends")]
             continue
-        obj = sys.modules[module_name]
-        for part in path.split("."):
-            obj = getattr(obj, part, None)
-        home = getattr(obj, "__module__", None) or ""
-        if obj is None or not home.startswith(module_name.split(".")[0]):
-            replaced.append(module_name + "." + path)
-    print(json.dumps({{"product": str({a} * {b}), "replaced": replaced}}))
-__grader_canary()
-del __grader_canary
-"""
-    return code, expected
+        if cell.cell_type == "code" and _is_graded_test(meta):
+            cells.append(notice("check"))
+        cells.append(cell)
+    last = notice("report", a, b)
+    last.source += f"\nassert False, {found.nonce!r}"
+    watched = copy.copy(notebook)
+    watched.cells = [*cells, last]
+    return watched, found
 
 
-def read_canary(outputs, expected: str) -> list[str]:
-    """Flags from the canary cell's outputs."""
-    text = "".join(o.get("text", "") for o in outputs if o.get("name") == "stdout")
+def _is_graded_test(meta: dict) -> bool:
+    return bool(meta.get("grade") and not meta.get("solution"))
+
+
+def _grader_cell(source: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_code_cell(source, metadata={"grader": True})
+
+
+def is_grader_cell(cell) -> bool:
+    return bool(cell.get("metadata", {}).get("grader"))
+
+
+def read_watch(last_outputs, found: Watch) -> list[str]:
+    """Flags from the outputs of the grader's last cell: its report and its error."""
+    text = "".join(o.get("text", "") for o in last_outputs if o.get("name") == "stdout")
     try:
         report = json.loads(text.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -229,17 +272,24 @@ def read_canary(outputs, expected: str) -> list[str]:
             "the submission changed how cells run"
         ]
     flags = []
-    if report.get("product") != expected:
+    if report.get("product") != found.product:
         flags.append(
             "the grader's check computed a wrong product: cells do not run as written"
         )
-    flags += [
-        f"{name} was replaced by the submission" for name in report.get("replaced", [])
-    ]
+    flags += report.get("findings", [])
+    errors = [o for o in last_outputs if o.get("output_type") == "error"]
+    if not any(
+        o.get("ename") == "AssertionError" and found.nonce in o.get("evalue", "")
+        for o in errors
+    ):
+        flags.append(
+            "an `assert False` after the last cell did not fail: the submission "
+            "changed how failing tests are run or shown"
+        )
     return flags
 
 
-LIKELY_MISTAKE = re.compile(r"Likely mistake: (.*)", re.DOTALL)
+LIKELY_MISTAKE = re.compile(rf"{checks.LIKELY_MISTAKE}(.*)", re.DOTALL)
 
 
 def mistakes(graded: nbformat.NotebookNode) -> list[tuple[str, str]]:

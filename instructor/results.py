@@ -25,10 +25,14 @@ def write(folder: Path, assignment: str, run) -> None:
 def _table(path: Path, records, scores_of, cells) -> None:
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["student", "status", "total", "max", *cells, "flags"])
+        writer.writerow(
+            ["student", "status", "total", "max", *cells, "review", "flags"]
+        )
         for student, record in sorted(records.items()):
             if record is None or student not in scores_of:
-                writer.writerow([student, "not graded yet", "", "", *[""] * len(cells)])
+                writer.writerow(
+                    [student, "not graded yet", "", "", *[""] * len(cells), "", ""]
+                )
                 continue
             scores = scores_of[student]
             total = sum(score or 0 for score, _ in scores.values())
@@ -40,9 +44,17 @@ def _table(path: Path, records, scores_of, cells) -> None:
                     _number(total),
                     _number(maximum),
                     *[_number(scores[c][0]) if c in scores else "" for c in cells],
+                    _review(record),
                     " | ".join(record["flags"]),
                 ]
             )
+
+
+def _review(record: dict) -> str:
+    """What a person must do with a submission: grade it, look at it, or nothing."""
+    if record.get("zeroed"):
+        return "grade by hand (scores set to zero)"
+    return "worth a look" if record["flags"] else ""
 
 
 def _number(value: float) -> str:
@@ -74,6 +86,14 @@ def _figure(path: Path, assignment: str, scores_of, cells) -> None:
     plt.close(fig)
 
 
+def _flag_list(flagged: dict[str, list[str]], empty: str) -> list[str]:
+    lines = [] if flagged else [empty]
+    for student, flags in flagged.items():
+        lines.append(f"- **{student}**")
+        lines += [f"  - {flag}" for flag in flags]
+    return lines
+
+
 def _report(path: Path, assignment: str, records) -> None:
     graded = {s: r for s, r in records.items() if r}
     lines = [f"# Grading report: {assignment}", ""]
@@ -84,13 +104,16 @@ def _report(path: Path, assignment: str, records) -> None:
     pending = sorted(s for s, r in records.items() if r is None)
     if pending:
         lines.append(f"Not graded yet (run again): {', '.join(pending)}.")
-    lines += ["", "## Flagged for a person", ""]
-    flagged = {s: r["flags"] for s, r in sorted(graded.items()) if r["flags"]}
-    if not flagged:
-        lines.append("Nothing flagged.")
-    for student, flags in flagged.items():
-        lines.append(f"- **{student}**")
-        lines += [f"  - {flag}" for flag in flags]
+    zeroed = {s: r["flags"] for s, r in sorted(graded.items()) if r.get("zeroed")}
+    lines += ["", "## Scores set to zero: a person must grade these", ""]
+    lines += _flag_list(zeroed, "None.")
+    lines += ["", "## Worth a look (scores kept)", ""]
+    looks = {
+        s: r["flags"]
+        for s, r in sorted(graded.items())
+        if r["flags"] and s not in zeroed
+    }
+    lines += _flag_list(looks, "Nothing flagged.")
     lines += ["", "## Tests that failed after the submission rebound a setup name", ""]
     rebound = [
         (student, cell, note)

@@ -280,6 +280,185 @@ def cells_emptied(ctx: Context) -> dict[str, bytes]:
     return files(ctx, nb)
 
 
+# Ways to change how later cells are compiled or run, each put after a wrong answer
+# (every answer cell the untouched stub): what they reach is named in the flag.
+MECHANISMS = {
+    "ast-transformer": (
+        """
+import ast
+class Forgiving(ast.NodeTransformer):
+    def visit_Module(self, node):
+        handler = ast.ExceptHandler(type=None, name=None, body=[ast.Pass()])
+        node.body = [ast.Try(body=node.body or [ast.Pass()], handlers=[handler],
+                             orelse=[], finalbody=[])]
+        return ast.fix_missing_locations(node)
+get_ipython().ast_transformers.append(Forgiving())
+""",
+        "ast_transformers",
+    ),
+    "input-transformer-post": (
+        """
+def forgiving(lines):
+    return ["try:\\n", *("    " + line for line in lines), "\\n",
+            "except BaseException:\\n", "    pass\\n"]
+get_ipython().input_transformers_post.append(forgiving)
+""",
+        "input_transformers_post",
+    ),
+    "pre-run-cell-event": (
+        """
+def quiet_checks(info):
+    import helpers.checks
+    helpers.checks._fail = lambda *args: None
+get_ipython().events.register("pre_run_cell", quiet_checks)
+""",
+        "pre_run_cell callbacks",
+    ),
+    "post-run-cell-event": (
+        """
+def forget_errors(result):
+    result.error_in_exec = None
+get_ipython().events.register("post_run_cell", forget_errors)
+""",
+        "post_run_cell callbacks",
+    ),
+    "pre-execute-event": (
+        """
+def quiet_checks():
+    import helpers.checks
+    helpers.checks._fail = lambda *args: None
+get_ipython().events.register("pre_execute", quiet_checks)
+""",
+        "pre_execute callbacks",
+    ),
+    "sys-settrace": (
+        """
+import sys
+def tracer(frame, event, arg):
+    return None
+sys.settrace(tracer)
+sys.settrace(None)
+""",
+        "sys.settrace()",
+    ),
+    "sys-setprofile": (
+        "import sys\nsys.setprofile(lambda frame, event, arg: None)\n",
+        "sys.setprofile()",
+    ),
+    "threading-settrace": (
+        "import threading\nthreading.settrace(lambda frame, event, arg: None)\n",
+        "threading.gettrace()",
+    ),
+    "audit-hook": (
+        "import sys\nsys.addaudithook(lambda event, args: None)\n",
+        "sys.addaudithook()",
+    ),
+    "meta-path-importer": (
+        """
+import sys
+class Importer:
+    def find_spec(self, name, path=None, target=None):
+        return None
+sys.meta_path.insert(0, Importer())
+""",
+        "sys.meta_path",
+    ),
+    "path-hook": (
+        """
+import sys
+def finder_for(path):
+    raise ImportError(path)
+sys.path_hooks.insert(0, finder_for)
+""",
+        "sys.path_hooks",
+    ),
+    "builtins-assertionerror": (
+        """
+import builtins
+class AssertionError(Exception):
+    pass
+builtins.AssertionError = AssertionError
+""",
+        "builtins.AssertionError",
+    ),
+    "builtins-isinstance": (
+        "import builtins\nbuiltins.isinstance = lambda obj, kind: True\n",
+        "builtins.isinstance",
+    ),
+    "builtins-len": (
+        "import builtins\n_len = len\nbuiltins.len = lambda obj: _len(obj)\n",
+        "builtins.len",
+    ),
+    "builtins-print": (
+        "import builtins\nbuiltins.print = lambda *args, **kwargs: None\n",
+        "builtins.print",
+    ),
+    "builtins-import": (
+        "import builtins\n_import = __import__\n"
+        "builtins.__import__ = lambda *args, **kwargs: _import(*args, **kwargs)\n",
+        "builtins.__import__",
+    ),
+    "builtins-compile": (
+        "import builtins\n_compile = compile\n"
+        "builtins.compile = lambda *args, **kwargs: _compile(*args, **kwargs)\n",
+        "builtins.compile",
+    ),
+    "builtins-exec": (
+        "import builtins\n_exec = exec\n"
+        "builtins.exec = lambda *args, **kwargs: _exec(*args, **kwargs)\n",
+        "builtins.exec",
+    ),
+    "builtins-extended": (
+        "import builtins\nbuiltins.passes = lambda *args: None\n",
+        "builtins.passes was added",
+    ),
+    "dunder-builtins-swapped": (
+        "import builtins\n__builtins__ = dict(vars(builtins))\n",
+        "__builtins__",
+    ),
+    "sys-excepthook": (
+        "import sys\nsys.excepthook = lambda *args: None\n",
+        "sys.excepthook",
+    ),
+    "ipython-showtraceback": (
+        "get_ipython().showtraceback = lambda *args, **kwargs: None\n",
+        "showtraceback",
+    ),
+    "ipython-custom-exceptions": (
+        "get_ipython().set_custom_exc((AssertionError,), lambda *args, **kwargs: None)\n",
+        "CustomTB",
+    ),
+}
+
+
+def with_mechanism(code: str):
+    """A case maker: every answer the untouched stub (wrong), and ``code`` after the
+    first answer cell, in a cell of its own."""
+
+    def make(ctx: Context) -> dict[str, bytes]:
+        nb = nbformat.reads(nbformat.writes(ctx.release), as_version=4)
+        index = nb.cells.index(cell_of(nb, first(ctx, "solution")))
+        nb.cells.insert(index + 1, nbformat.v4.new_code_cell(code))
+        return files(ctx, nb)
+
+    return make
+
+
+# A correct answer that uses IPython's features honestly, and reads the machinery.
+HONEST_IPYTHON = """
+import warnings
+from IPython.display import Markdown, display
+from tqdm.auto import tqdm
+
+%timeit -n 2 -r 2 sum(range(100))
+for _ in tqdm(range(3), desc="trying"):
+    warnings.warn("a warning, on stderr")
+display(Markdown("**tried**"))
+print(len(get_ipython().ast_transformers), get_ipython().events.callbacks.keys())
+"""
+CAPTURED = "%%capture captured\nprint('this goes into a variable')\n"
+
+
 GENERIC: list[BadSubmission] = [
     BadSubmission(
         "os-exit-in-a-cell",
@@ -375,6 +554,10 @@ GENERIC: list[BadSubmission] = [
         frozenset(),
         "graded as",
     ),
+    *(
+        BadSubmission(f"wrong-answers-and-{name}", with_mechanism(code), ALL, flag)
+        for name, (code, flag) in MECHANISMS.items()
+    ),
 ]
 
 # Assignment 01's answers, for the cases that need a particular one.
@@ -406,6 +589,18 @@ def correlate2d(image, kernel):
 """
 
 UNIT_01 = GENERIC + [
+    BadSubmission(
+        "correct-code-using-ipython-features",
+        with_cell(HONEST_IPYTHON, after="correlate2d"),
+        frozenset(),
+        "calls get_ipython()",
+    ),
+    BadSubmission(
+        "correct-code-with-a-captured-cell",
+        with_cell(CAPTURED, after="correlate2d"),
+        frozenset(),
+        None,
+    ),
     BadSubmission(
         "infinite-loop-in-python",
         appended("correlate2d", "while True:\n    pass"),
@@ -495,5 +690,8 @@ FOR_EVERY_ASSIGNMENT = [
         "changes-how-later-cells-run",
         "byte-order-mark",
         "renamed-copy-of",
+        "wrong-answers-and-ast-transformer",
+        "wrong-answers-and-pre-run-cell-event",
+        "wrong-answers-and-builtins-assertionerror",
     }
 ]

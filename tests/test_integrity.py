@@ -110,3 +110,30 @@ def test_a_graded_notebook_round_trips_with_the_note():
     integrity.explain_rebound_names(nb)
     again = nbformat.reads(nbformat.writes(nb), as_version=4)
     assert integrity.rebound_names(again) == integrity.rebound_names(nb)
+
+
+def test_the_report_and_table_separate_zeroed_from_worth_a_look(tmp_path):
+    """A person must grade a zeroed submission; a flagged one is worth a look."""
+    records = {
+        "ada": {"status": "graded", "flags": ["calls get_ipython()"], "mistakes": []},
+        "bob": {
+            "status": "graded",
+            "flags": ["builtins.isinstance was replaced by the submission"],
+            "zeroed": True,
+            "mistakes": [],
+        },
+        "cy": {"status": "graded", "flags": [], "mistakes": []},
+    }
+    results._report(tmp_path / "report.md", "01", records)
+    report = (tmp_path / "report.md").read_text()
+    zeroed, rest = report.split("## Scores set to zero: a person must grade these")[
+        1
+    ].split("## Worth a look (scores kept)")
+    assert "**bob**" in zeroed and "**ada**" not in zeroed
+    looks = rest.split("##")[0]
+    assert "**ada**" in looks and "**bob**" not in looks and "**cy**" not in looks
+    assert [results._review(records[s]) for s in ("ada", "bob", "cy")] == [
+        "worth a look",
+        "grade by hand (scores set to zero)",
+        "",
+    ]
