@@ -1,0 +1,83 @@
+"""The preprocessors of every feedback page: no hidden test, no test code, and
+"not graded yet" where a person has yet to grade.
+
+The course's nbgrader_config.py gives them to nbgrader's GenerateFeedback, so plain
+`nbgrader generate_feedback` and Formgrader's "Generate Feedback" button use them as
+`make grade` does. This module imports only nbgrader, nbconvert and nbformat (no
+torch): every nbgrader command and the Jupyter server load it with the config.
+"""
+
+from __future__ import annotations
+
+import nbformat
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
+
+
+def _meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+class HideTestCode(NbGraderPreprocessor):
+    """In feedback, show a failed test's message, not the test code it ran.
+
+    A traceback quotes the lines of the test cell that failed, hidden tests included;
+    the student sees the error's type and message only.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if _meta(cell).get("grade") and cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output.traceback = [f"{output.ename}: {output.evalue}"]
+        return cell, resources
+
+
+def pending(grade) -> bool:
+    """Does this gradebook grade wait for a person (no automatic, no manual score)?
+
+    nbgrader scores a written answer that differs from the release ``None`` and
+    marks it "needs manual grade"; its ``score`` reads 0 until a person grades it.
+    """
+    return grade.auto_score is None and grade.manual_score is None
+
+
+PENDING_NOTE = (
+    "**Not graded yet.** A person grades this answer; until then the scores on "
+    "this page count it as 0."
+)
+
+
+class MarkPendingGrades(NbGraderPreprocessor):
+    """In feedback, say "not graded yet" under a graded cell that waits for a person.
+
+    nbgrader's feedback page would show such a cell as "Score: 0.0 / 2.0"; a note
+    after it tells the student the zero is not a grade.
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            notebook = gradebook.find_submission_notebook(
+                info["notebook"], info["assignment"], info["student"]
+            )
+            waiting = {grade.name for grade in notebook.grades if pending(grade)}
+        cells = []
+        for cell in nb.cells:
+            cells.append(cell)
+            if _meta(cell).get("grade_id") in waiting:
+                note = nbformat.v4.new_markdown_cell(PENDING_NOTE)
+                note.metadata["pending_grade"] = True
+                cells.append(note)
+        nb.cells = cells
+        return nb, resources
+
+
+FEEDBACK_PREPROCESSORS = [
+    GetGrades,
+    MarkPendingGrades,
+    HideTestCode,
+    ClearHiddenTests,  # nbgrader's feedback would show them otherwise
+    CSSHTMLHeaderPreprocessor,
+]
