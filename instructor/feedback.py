@@ -74,10 +74,31 @@ class MarkPendingGrades(NbGraderPreprocessor):
         return nb, resources
 
 
+WRAP_CSS = """
+/* make grade: long lines of code and output wrap instead of running off the page */
+div.output_area pre, div.output_text pre, div.input_area pre,
+div.highlight pre, .output_subarea pre {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+}
+"""
+
+
+class WrapLongLines(NbGraderPreprocessor):
+    """Add a style that wraps long lines of code and output (an error message, a
+    long array) to the page; run after CSSHTMLHeaderPreprocessor, which sets the
+    page's inline styles."""
+
+    def preprocess(self, nb, resources):
+        resources.setdefault("inlining", {}).setdefault("css", []).append(WRAP_CSS)
+        return nb, resources
+
+
 FEEDBACK_PREPROCESSORS = [
     GetGrades,
     MarkPendingGrades,
     HideTestCode,
     ClearHiddenTests,  # nbgrader's feedback would show them otherwise
     CSSHTMLHeaderPreprocessor,
+    WrapLongLines,
 ]

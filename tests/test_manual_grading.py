@@ -21,11 +21,23 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import GetGrades
 from test_grading import feedback_lines, hidden_test_lines
 
-from instructor import run_nbgrader, trial
-from instructor.grade import course_config, grade
+from instructor import ROOT, results, run_nbgrader, trial
+from instructor.grade import Run, course_config, grade
 
 ASSIGNMENT = "01-convolution-by-hand"
 WRITTEN = "flip_written_answer"  # 01's written answer, 2 points
+ARTIFACTS = ROOT / "test-artifacts" / "manual-grading"  # before/ and after/
+
+
+def keep(course: Path, moment: str) -> None:
+    """Copy the solutions' feedback page and the grade table to test-artifacts/."""
+    folder = ARTIFACTS / moment
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    shutil.copy(course / "grading" / ASSIGNMENT / "grades.csv", folder)
+    shutil.copy(course / "grading" / ASSIGNMENT / "report.md", folder)
+    for page in (course / "feedback" / "solutions").rglob("*.html"):
+        shutil.copy(page, folder / f"feedback-solutions-{page.name}")
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +76,7 @@ def assert_no_hidden_test(folder: Path) -> None:
     assert not hidden_test_lines(ASSIGNMENT) & lines
     for page in folder.rglob("*.html"):
         assert "HIDDEN TESTS" not in page.read_text(), page
+        assert "white-space: pre-wrap" in page.read_text(), page  # long lines wrap
 
 
 def test_plain_nbgrader_and_formgrader_feedback_hold_no_hidden_test(graded, tmp_path):
@@ -115,6 +128,7 @@ def test_manual_grading_round_trip(graded, tmp_path):
     )
     assert_no_hidden_test(course / "feedback")
 
+    keep(course, "before")
     autograded = {
         p: p.read_bytes() for p in (course / "autograded").rglob("*") if p.is_file()
     }
@@ -148,5 +162,36 @@ def test_manual_grading_round_trip(graded, tmp_path):
         written = gradebook.find_grade(WRITTEN, ASSIGNMENT, ASSIGNMENT, "solutions")
         assert (written.manual_score, written.needs_manual_grade) == (1.5, False)
 
+    keep(course, "after")
     again = grade(course, ASSIGNMENT, jobs=2, progress=False)
     assert again.graded == [] and again.refreshed == []
+
+
+def test_pending_is_not_zero_in_table_figure_and_report(tmp_path):
+    """Without grading anything: a cell waiting for a person (score None) reads
+    "pending" in grades.csv, with "total so far" beside it; report.md lists it; the
+    figure is drawn without it."""
+    record = {"status": "graded", "flags": [], "mistakes": [], "zeroed": False}
+    run = Run(
+        {"ada": record, "bob": record, "cy": None},
+        [],
+        {
+            "ada": {"t": (3, 3), WRITTEN: (None, 2)},
+            "bob": {"t": (1, 3), WRITTEN: (0, 2)},
+        },
+    )
+    results.write(tmp_path, ASSIGNMENT, run)
+    with open(tmp_path / "grades.csv", newline="") as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    assert (rows["ada"]["total"], rows["ada"]["total so far"]) == ("pending", "3")
+    assert rows["ada"][WRITTEN] == "pending" and rows["ada"]["max"] == "5"
+    assert WRITTEN in rows["ada"]["review"]
+    assert (rows["bob"]["total"], rows["bob"][WRITTEN], rows["bob"]["review"]) == (
+        "1",
+        "0",
+        "",
+    )
+    assert rows["cy"]["status"] == "not graded yet"
+    report = (tmp_path / "report.md").read_text()
+    assert f"- **ada**: {WRITTEN}" in report and "- **bob**" not in report
+    assert (tmp_path / "scores.png").stat().st_size > 0
