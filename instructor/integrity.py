@@ -161,17 +161,28 @@ def _dotted(node) -> str:
     return ""
 
 
+def _imported(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
+    """(name, module) for each name an import statement binds: ``import a.b`` binds
+    ``a`` to ``a``, ``import a.b as c`` binds ``c`` to ``a.b``, ``from a import b``
+    binds ``b`` to ``a.b``."""
+    if isinstance(node, ast.ImportFrom):
+        return [(a.asname or a.name, f"{node.module}.{a.name}") for a in node.names]
+    return [
+        (a.asname, a.name) if a.asname else (a.name.split(".")[0],) * 2
+        for a in node.names
+    ]
+
+
 def _findings(tree: ast.AST, written: str):
     """What is suspicious in a cell's code (``tree``, magics turned into calls);
     ``written``: the cell as the student wrote it, where a magic is no call."""
-    modules = {}  # alias -> module imported under it
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                modules[alias.asname or alias.name.split(".")[0]] = alias.name
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            for alias in node.names:
-                modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    modules = {  # name -> module imported under it
+        name: module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        or (isinstance(node, ast.ImportFrom) and node.module)
+        for name, module in _imported(node)
+    }
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
@@ -322,13 +333,10 @@ def setup_modules(notebook: nbformat.NotebookNode) -> dict[str, str]:
             continue
         tree = ast.parse(TransformerManager().transform_cell(cell.source))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    name = alias.asname or alias.name.split(".")[0]
-                    modules[name] = alias.name if alias.asname else name
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                for alias in node.names:
-                    modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            if isinstance(node, ast.Import) or (
+                isinstance(node, ast.ImportFrom) and node.module
+            ):
+                modules.update(_imported(node))
     return modules
 
 
@@ -341,15 +349,7 @@ def _rebindings(source: str, modules: dict[str, str]):
         return
     for statement in tree.body:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            for alias in statement.names:
-                name = alias.asname or alias.name.split(".")[0]
-                module = (
-                    f"{statement.module}.{alias.name}"
-                    if isinstance(statement, ast.ImportFrom)
-                    else alias.name
-                    if alias.asname
-                    else name
-                )
+            for name, module in _imported(statement):
                 if name in modules and module != modules[name]:
                     yield name, ast.unparse(statement)
             continue
