@@ -1,5 +1,6 @@
 """The preprocessors of every feedback page: no hidden test, no test code, and
-"not graded yet" where a person has yet to grade.
+"not graded yet" where a person has yet to grade, formulas that render offline and
+long lines wrapped.
 
 The course's nbgrader_config.py gives them to nbgrader's GenerateFeedback, so plain
 `nbgrader generate_feedback` and Formgrader's "Generate Feedback" button use them as
@@ -9,7 +10,10 @@ torch): every nbgrader command and the Jupyter server load it with the config.
 
 from __future__ import annotations
 
+import re
+
 import nbformat
+from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
@@ -74,6 +78,44 @@ class MarkPendingGrades(NbGraderPreprocessor):
         return nb, resources
 
 
+# Code (fenced or inline) is kept as it is; math is $$display$$ or $inline$.
+_CODE_OR_MATH = re.compile(
+    r"(?P<code>```.*?```|`[^`\n]*`)"
+    r"|\$\$(?P<display>.+?)\$\$"
+    r"|(?<![\\$])\$(?P<inline>[^$\n]+?)\$",
+    re.DOTALL,
+)
+
+
+def typeset(markdown: str) -> str:
+    """Replace the LaTeX formulas of a markdown text by MathML, which browsers draw
+    without a script; code spans and blocks, and formulas latex2mathml cannot read,
+    are left as they are."""
+
+    def replace(match: re.Match) -> str:
+        if match["code"]:
+            return match["code"]
+        display = "block" if match["display"] else "inline"
+        try:
+            return latex_to_mathml(
+                (match["display"] or match["inline"]).strip(), display=display
+            )
+        except Exception:  # noqa: BLE001 (its errors share no base): stays LaTeX
+            return match[0]
+
+    return _CODE_OR_MATH.sub(replace, markdown)
+
+
+class TypesetMath(NbGraderPreprocessor):
+    """Formulas that render offline: nbconvert's page typesets LaTeX with MathJax
+    from a CDN, so offline a student would read raw LaTeX; MathML needs nothing."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "markdown":
+            cell.source = typeset(cell.source)
+        return cell, resources
+
+
 WRAP_CSS = """
 /* make grade: long lines of code and output wrap instead of running off the page */
 div.output_area pre, div.output_text pre, div.input_area pre,
@@ -99,6 +141,7 @@ FEEDBACK_PREPROCESSORS = [
     MarkPendingGrades,
     HideTestCode,
     ClearHiddenTests,  # nbgrader's feedback would show them otherwise
+    TypesetMath,
     CSSHTMLHeaderPreprocessor,
     WrapLongLines,
 ]

@@ -22,6 +22,7 @@ from nbgrader.preprocessors import GetGrades
 from test_grading import feedback_lines, hidden_test_lines
 
 from instructor import ROOT, results, run_nbgrader, trial
+from instructor.feedback import typeset
 from instructor.grade import Run, course_config, grade
 
 ASSIGNMENT = "01-convolution-by-hand"
@@ -167,6 +168,37 @@ def test_manual_grading_round_trip(graded, tmp_path):
     assert again.graded == [] and again.refreshed == []
 
 
+def test_feedback_page_renders_offline_with_formulas_and_wrapped_lines(graded, browser):
+    """Does a feedback page, opened in Chromium with every request off the disk
+    refused (a student offline), show its formulas typeset and no line running off
+    the page? A screenshot goes to test-artifacts/manual-grading/."""
+    course, _ = graded
+    page_file = next((course / "feedback" / "solutions").rglob("*.html"))
+    page = browser.get().new_page(viewport={"width": 900, "height": 1200})
+    try:
+        page.route(
+            "**/*",
+            lambda route: route.continue_()
+            if route.request.url.startswith("file:")
+            else route.abort(),
+        )
+        page.goto(page_file.as_uri())
+        formulas = page.locator("math")
+        assert formulas.count() >= 5  # 01's definition, (i, j), i, j, (I ⋆ K)_{1,2}
+        for box in [formulas.nth(i).bounding_box() for i in range(formulas.count())]:
+            assert box is not None and box["width"] > 0 and box["height"] > 0
+        text = page.inner_text("body")
+        assert "$" not in text and "\\sum" not in text and "\\star" not in text
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 0, f"a line runs {overflow} px off the page"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "feedback-page.png", full_page=True)
+    finally:
+        page.close()
+
+
 def test_pending_is_not_zero_in_table_figure_and_report(tmp_path):
     """Without grading anything: a cell waiting for a person (score None) reads
     "pending" in grades.csv, with "total so far" beside it; report.md lists it; the
@@ -195,3 +227,14 @@ def test_pending_is_not_zero_in_table_figure_and_report(tmp_path):
     report = (tmp_path / "report.md").read_text()
     assert f"- **ada**: {WRITTEN}" in report and "- **bob**" not in report
     assert (tmp_path / "scores.png").stat().st_size > 0
+
+
+def test_formulas_become_mathml_and_code_and_unreadable_latex_stay():
+    """Does `typeset` turn $inline$ and $$display$$ LaTeX into MathML, and leave code
+    spans, fenced code, an escaped dollar and LaTeX it cannot read as they were?"""
+    text = typeset("At $(i, j)$:\n$$O = \\frac{W - k}{S} + 1$$")
+    assert "$" not in text and text.count("<math") == 2
+    assert 'display="inline"' in text and 'display="block"' in text
+    assert "<mfrac>" in text
+    kept = "`x = $y$` and\n```\n$z$\n```\ncosts \\$5, $\\frac{$"
+    assert typeset(kept) == kept
