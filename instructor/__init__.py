@@ -22,12 +22,17 @@ def nbgrader_path() -> str:
 def run_nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run ``nbgrader <args>`` in the course directory ``cwd`` with this Python.
 
-    Raises RuntimeError with nbgrader's log when it fails.
+    The course's nbgrader_config.py imports this package (its feedback
+    preprocessors): PYTHONPATH puts this copy of it first, for a course folder
+    elsewhere. Raises RuntimeError with nbgrader's log when it fails.
     """
+    pythonpath = os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+    )
     result = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],
         cwd=cwd,
-        env=dict(os.environ, PATH=nbgrader_path()),
+        env=dict(os.environ, PATH=nbgrader_path(), PYTHONPATH=pythonpath),
         capture_output=True,
         text=True,
     )

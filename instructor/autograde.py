@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 from jupyter_core.paths import jupyter_runtime_dir
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbformat.notebooknode import NotebookNode
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
@@ -29,9 +29,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
-    ClearHiddenTests,
     Execute,
-    GetGrades,
     IgnorePattern,
     LimitOutput,
     NbGraderPreprocessor,
@@ -42,6 +40,11 @@ from traitlets import Integer
 from traitlets.config import Config
 
 from instructor import integrity
+from instructor.feedback import (  # noqa: F401 (grade.py imports them from here)
+    FEEDBACK_PREPROCESSORS,
+    HideTestCode,
+    pending,
+)
 
 STOPPED_KERNEL = "KernelStopped"
 TIMED_OUT = "CellTimedOut"
@@ -205,29 +208,6 @@ class ExplainReboundNames(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         integrity.explain_rebound_names(nb)
         return nb, resources
-
-
-class HideTestCode(NbGraderPreprocessor):
-    """In feedback, show a failed test's message, not the test code it ran.
-
-    A traceback quotes the lines of the test cell that failed, hidden tests included;
-    the student sees the error's type and message only.
-    """
-
-    def preprocess_cell(self, cell, resources, index):
-        if integrity.nbgrader_meta(cell).get("grade") and cell.cell_type == "code":
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error":
-                    output.traceback = [f"{output.ename}: {output.evalue}"]
-        return cell, resources
-
-
-FEEDBACK_PREPROCESSORS = [
-    GetGrades,
-    HideTestCode,
-    ClearHiddenTests,  # nbgrader's feedback would show them otherwise
-    CSSHTMLHeaderPreprocessor,
-]
 
 
 def feedback(

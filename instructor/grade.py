@@ -17,7 +17,14 @@ exercise) and ``report.md`` (flags for a person, most common mistakes).
 
 A submission is done when ``grading/ASSIGNMENT/records/<student>.json`` holds the
 fingerprint of its files; a run that was killed leaves the others to the next run,
-which grades exactly those. ``--force`` grades everything again.
+which grades exactly those. ``--force`` grades everything again (and, as nbgrader's
+autograde does, marks manually graded cells for review again).
+
+The record also holds a digest of the gradebook entries its feedback was built from
+(``feedback_from``). After a person grades written answers (Formgrader's Manual
+Grading, or nbgrader's Gradebook API), the next run finds that digest changed and
+rebuilds that student's feedback and the tables from the gradebook, without running
+the notebook again and without touching the manual grades.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import dataclasses
+import hashlib
 import json
 import multiprocessing
 import os
@@ -57,6 +65,7 @@ from instructor.autograde import (
     Worker,
     execute,
     feedback,
+    pending,
     record,
     start_worker,
 )
@@ -205,8 +214,56 @@ def grade(
             if s in students
         },
     )
+    run.refreshed = _refresh_feedback(
+        course, assignment, db_url, records, students, skip=run.graded
+    )
     results.write(course / GRADING / assignment, assignment, run)
     return run
+
+
+def feedback_source(db_url: str, assignment: str, student: str) -> str:
+    """A digest of what a student's feedback shows from the gradebook: every
+    grade's automatic and manual score and extra credit, every comment, the late
+    penalty."""
+    with Gradebook(db_url) as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        state = [
+            [
+                notebook.name,
+                notebook.late_submission_penalty,
+                sorted(
+                    (g.name, g.auto_score, g.manual_score, g.extra_credit)
+                    for g in notebook.grades
+                ),
+                sorted(
+                    (c.name, c.auto_comment, c.manual_comment)
+                    for c in notebook.comments
+                ),
+            ]
+            for notebook in submission.notebooks
+        ]
+    return hashlib.sha256(json.dumps(sorted(state), default=str).encode()).hexdigest()
+
+
+def _refresh_feedback(course, assignment, db_url, records, students, skip):
+    """Rebuild the feedback of graded submissions whose gradebook entries changed
+    since their feedback was built (a person graded them); returns those students."""
+    refreshed = []
+    for student in students:
+        record = records.get(student)
+        if student in skip or not record or record["status"] != "graded":
+            continue
+        try:
+            source = feedback_source(db_url, assignment, student)
+        except MissingEntry:
+            continue
+        if record.get("feedback_from") == source:
+            continue
+        pages = feedback(course_config(course), course, db_url, assignment, student)
+        _replace_folder(course / "feedback" / student / assignment, pages)
+        records.put(student, {**record, "feedback_from": source})
+        refreshed.append(student)
+    return refreshed
 
 
 @dataclasses.dataclass
@@ -216,7 +273,10 @@ class Run:
 
     records: dict[str, dict | None]
     graded: list[str]
-    scores: dict[str, dict[str, tuple]]  # student -> grade_id -> (score, max score)
+    # student -> grade_id -> (score, max score); score None: waits for a person
+    scores: dict[str, dict[str, tuple]]
+    # students whose feedback was rebuilt after a manual grade, without a re-run
+    refreshed: list[str] = dataclasses.field(default_factory=list)
 
 
 def _run_pool(assignment, todo, settings, *, jobs, limit, progress, store) -> None:
@@ -313,6 +373,11 @@ def _store(course, assignment, db_url, names, records, submission, outcome):
             "mistakes": mistakes,
             "rebound": rebound,
             "seconds": round(outcome.seconds, 2),
+            "feedback_from": (
+                None
+                if outcome.error
+                else feedback_source(db_url, assignment, task.student)
+            ),
         },
     )
 
@@ -343,11 +408,12 @@ def gradebook_scores(
     course: Path, assignment: str
 ) -> dict[str, dict[str, tuple[float | None, float]]]:
     """student -> grade_id -> (score, max score), for every submission of the
-    assignment in the gradebook (manual grades included)."""
+    assignment in the gradebook (manual grades included). The score is None where
+    a person has yet to grade the cell: a written answer nbgrader could not score."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         return {
             submission.student.id: {
-                grade.name: (grade.score, grade.max_score)
+                grade.name: (None if pending(grade) else grade.score, grade.max_score)
                 for notebook in submission.notebooks
                 for grade in notebook.grades
             }
@@ -389,6 +455,11 @@ def main(argv: list[str] | None = None) -> None:
     except (intake.IntakeError, sandbox.SandboxUnavailable) as error:
         raise SystemExit(f"grade: {error}") from None
     flagged = sum(bool(r and r["flags"]) for r in run.records.values())
+    if run.refreshed:
+        print(
+            f"feedback rebuilt after manual grading (no re-run): "
+            f"{', '.join(run.refreshed)}"
+        )
     folder = args.course / GRADING / args.assignment
     print(
         f"{len(run.records)} submissions ({len(run.graded)} graded in this run), "

@@ -150,7 +150,7 @@ def read(
         if notebook is not None:
             notebooks[path.name] = notebook
     submission.digest = digest.hexdigest()
-    _rename(notebooks, list(release), submission.flags)
+    _rename(notebooks, list(release), submission.flags, student)
     for name, notebook in notebooks.items():
         original = release.get(name.removesuffix(".ipynb"))
         if original is not None:
@@ -213,8 +213,27 @@ def _keep_first_copies(name: str, notebook, flags: list[str]) -> None:
             )
 
 
-def _rename(notebooks: dict, expected: list[str], flags: list[str]) -> None:
-    """Give a renamed notebook its assignment name, when that name is missing."""
+def _known_rename(found: str, name: str, student: str) -> bool:
+    """Is ``found`` a name an LMS, a browser or Drive gives the notebook ``name``?
+
+    ``<student>.ipynb`` (an LMS export, as ``--export`` reads it); a prefix ending
+    in ``_`` (Canvas: ``alice_1234_5678_NAME``; Moodle: ``Alice
+    Smith_42_assignsubmission_file_NAME``); "Copy of NAME" (Google Drive, Colab);
+    a browser's duplicate download "NAME (1)", "NAME(2)" or "NAME-1".
+    """
+    stem = found.removesuffix(".ipynb")
+    pattern = rf"(?:Copy of )?(?:.*_)?{re.escape(name)}(?: ?\(\d+\)|-\d+)?"
+    return stem == student or re.fullmatch(pattern, stem) is not None
+
+
+def _rename(
+    notebooks: dict, expected: list[str], flags: list[str], student: str = ""
+) -> None:
+    """Give a renamed notebook its assignment name, when that name is missing.
+
+    A name an LMS export, a browser or Drive gives it (``_known_rename``) is not
+    flagged; any other is, for a person to check that the right file was graded.
+    """
     for name in expected:
         wanted = f"{name}.ipynb"
         if wanted in notebooks:
@@ -225,6 +244,7 @@ def _rename(notebooks: dict, expected: list[str], flags: list[str]) -> None:
         )
         if len(matching) == 1:
             notebooks[wanted] = notebooks.pop(matching[0])
-            flags.append(f"{matching[0]} graded as {wanted}")
+            if not _known_rename(matching[0], name, student):
+                flags.append(f"{matching[0]} graded as {wanted}")
         elif not any(wanted in flag for flag in flags):
             flags.append(f"{wanted} is missing; scored zero")

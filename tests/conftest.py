@@ -4,7 +4,8 @@ Matplotlib draws with Agg (no window, no display needed). It is chosen with
 matplotlib.use rather than by setting MPLBACKEND in os.environ: notebook kernels
 started by nbval inherit the environment, and must keep their inline backend.
 
-``start_lab`` starts the venv's JupyterLab the way `make lab` does, isolated from the
+``browser`` is Debian's Chromium driven by Playwright (test_browser.py,
+test_manual_grading.py). ``start_lab`` starts the venv's JupyterLab the way `make lab` does, isolated from the
 user's own Jupyter set-up; test_lab.py and test_browser.py use it. The browser test's
 report is printed at the end of the run (``pytest_terminal_summary``), also under
 xdist, where a worker's own prints are not shown.
@@ -34,6 +35,7 @@ matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 BROWSER_REPORT = ARTIFACTS / "browser-report.txt"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by `make browser`
 LAB_START_TIMEOUT_S = 90  # 2 s on an idle machine; the 2 cores may be shared
 _SESSION_START = time.time()
 
@@ -223,3 +225,51 @@ def pytest_terminal_summary(terminalreporter):
 
 # Fixture notebooks are data for tests, not notebooks for nbval to run.
 collect_ignore_glob = ["fixtures/*"]
+
+# ------------------------------------------------------------------------ browser
+
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class Chromium:
+    """Chromium through Playwright, launched again whenever it has crashed.
+
+    Headless Chromium crashed once mid-lesson in three full runs here; with a
+    relaunch, such a crash costs only the test that saw it, which is run once more
+    (see CRASH_RERUN), instead of failing every browser test after it.
+    """
+
+    def __init__(self, playwright):
+        self.playwright, self.current = playwright, None
+
+    def get(self):
+        if self.current is None or not self.current.is_connected():
+            self.current = self.playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=60_000
+            )
+        return self.current
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (`make test` does)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: `make install` installs the test extra")
+    playwright = sync_playwright().start()
+    chromium = Chromium(playwright)
+    try:
+        yield chromium
+    finally:
+        if chromium.current is not None and chromium.current.is_connected():
+            chromium.current.close()
+        playwright.stop()

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -37,7 +38,6 @@ else:
     from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 REPORT = ARTIFACTS / "browser-report.txt"
 ASSIGNMENT = "01-convolution-by-hand"
@@ -68,15 +68,6 @@ LAB_SETTINGS = {
     # Only Validate saves, and only the served copies.
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
 }
-CHROMIUM_ARGS = [
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 # ------------------------------------------------------------------- page scripts
 
 # The notebook at `path` is open, its kernel started and idle.
@@ -196,45 +187,8 @@ def lab(start_lab, served):
     )
 
 
-class Chromium:
-    """Chromium through Playwright, launched again whenever it has crashed.
-
-    Headless Chromium crashed once mid-lesson in three full runs here; with a
-    relaunch, such a crash costs only the test that saw it, which is run once more
-    (see CRASH_RERUN), instead of failing every browser test after it.
-    """
-
-    def __init__(self, playwright):
-        self.playwright, self.current = playwright, None
-
-    def get(self):
-        if self.current is None or not self.current.is_connected():
-            self.current = self.playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=60_000
-            )
-        return self.current
-
-
 # A test whose browser crashed under it runs once more; any other failure fails.
 CRASH_RERUN = pytest.mark.flaky(reruns=1, only_rerun=["TargetClosedError"])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (`make test` does)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright is missing: `make install` installs the test extra")
-    playwright = sync_playwright().start()
-    chromium = Chromium(playwright)
-    try:
-        yield chromium
-    finally:
-        if chromium.current is not None and chromium.current.is_connected():
-            chromium.current.close()
-        playwright.stop()
 
 
 @pytest.fixture(scope="module")

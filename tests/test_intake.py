@@ -60,12 +60,26 @@ def test_invalid_json_is_left_out_and_flagged(course):
     assert got.files == {} and any("invalid JSON" in f for f in got.flags)
 
 
-@pytest.mark.parametrize("name", [f"Copy of {A}.ipynb", f"{A} (1).ipynb", "mine.ipynb"])
-def test_a_renamed_notebook_gets_its_assignment_name(course, name):
+@pytest.mark.parametrize(
+    ("name", "flagged"),
+    [
+        ("renamer.ipynb", False),  # an LMS export: <student>.ipynb
+        (f"renamer_12345_67890_{A}.ipynb", False),  # Canvas
+        (f"Ren Amer_42_assignsubmission_file_{A}.ipynb", False),  # Moodle
+        (f"Copy of {A}.ipynb", False),  # Google Drive, Colab
+        (f"{A} (1).ipynb", False),  # a browser's second download
+        (f"{A}-2.ipynb", False),
+        ("mine.ipynb", True),  # a name of the student's own: check the file
+        (f"{A}-final.ipynb", True),
+    ],
+)
+def test_a_renamed_notebook_gets_its_assignment_name(course, name, flagged):
+    """Is a renamed notebook graded, flagged only when no LMS, browser or Drive
+    gave it that name?"""
     hand_in(course, "renamer", {name: nbformat.writes(notebook("x = 1")).encode()})
     got = intake.read(course, A, "renamer", RELEASE)
     assert list(got.files) == [f"{A}.ipynb"]
-    assert any("graded as" in f for f in got.flags)
+    assert any("graded as" in f for f in got.flags) == flagged, got.flags
 
 
 def test_copied_graded_cell_is_graded_once(course):

@@ -269,6 +269,10 @@ IGNORED = [
     "test-artifacts/browser-report.txt",
     "_build/site/index.html",
     "source/01-convolution-by-hand/.ipynb_checkpoints/x-checkpoint.ipynb",
+    "grades.csv",  # `nbgrader export`
+    "grading/01-convolution-by-hand/grades.csv",
+    "exports/01-convolution-by-hand/alice.ipynb",  # an LMS export
+    "exchange/cnn-building-blocks/inbound/x",  # nbgrader_config.py's exchange
 ]
 
 KEPT = [
