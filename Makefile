@@ -72,8 +72,9 @@ grade: $(INSTALLED)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=<name> [EXPORT=<folder>]"; exit 2; }
 	$(PYTHON) -m instructor.grade $(ASSIGNMENT) $(if $(EXPORT),--export $(EXPORT))
 
-# The student-facing tree (lessons, release/, helpers, environment files; no
-# source/, no gradebook, no hidden tests), into dist/student/.
+# The student tree, a project of its own (lessons, release/, helpers, student/'s
+# README, Makefile and tests, VERSION; no source/, no gradebook, no hidden tests),
+# into dist/student/.
 student-dist: $(INSTALLED)
 	$(PYTHON) -m instructor.student_dist dist/student
 

@@ -2,20 +2,25 @@
 
     python -m instructor.student_dist [DESTINATION]    (default: dist/student)
 
-From the files git tracks, it copies the lessons, release/, the ``helpers`` package
-and the environment files (README, pyproject.toml, environment.yml, Makefile). It
-leaves out source/ (solutions, hidden tests), instructor/, tests/, benchmarks/ and
-anything git does not track (gradebook.db, submissions). pyproject.toml is
-rewritten to package ``helpers`` alone. A last check refuses to finish if a
-solution or hidden-test marker or line is found anywhere in the tree.
+A small project of its own, for students: from the files git tracks, the lessons,
+release/ and the ``helpers`` package; from ``student/``, its README, Makefile (`make
+lab`, `make test`) and tests; its pyproject.toml, from ``student/pyproject.toml.in``
+with the course's dependencies and version; environment.yml for conda and Binder; and
+VERSION, which names the course's version and commit. It leaves out source/
+(solutions, hidden tests), instructor/, the course's tests and benchmarks, and
+anything git does not track (gradebook.db, submissions). A last check refuses to
+finish if a solution or hidden-test marker or line is found anywhere in the tree.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import string
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -23,16 +28,10 @@ import nbformat
 from instructor import ROOT
 from instructor.release import assignments, secret_lines
 
-INCLUDE = (
-    "README.md",
-    "pyproject.toml",
-    "environment.yml",
-    "Makefile",
-    ".gitignore",
-    "notebooks/",
-    "release/",
-    "helpers/",
-)
+INCLUDE = ("notebooks/", "release/", "helpers/")  # tracked files, copied as they are
+STUDENT = ROOT / "student"  # the student tree's own files (*.in: templates)
+SANITIZE = "tests/nbval_sanitize.cfg"  # nbval's sanitizers, the course's own
+CHECK_TOOLS = ("pytest", "nbval", "pytest-xdist")  # `make test`, from the test extra
 MODULE_LINE = 24  # characters a solution line needs to count as leaked in a module
 MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
 
@@ -48,23 +47,86 @@ def tracked_files() -> list[str]:
     return sorted(name for name in result.stdout.decode().split("\0") if name)
 
 
+def git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def version() -> str:
+    """The course's version and the commit the tree is built from, e.g.
+    "cnn-building-blocks 0.1.0, commit 9dd6992 of 2026-12-06"."""
+    project = course_project()
+    commit = git("log", "-1", "--format=%h of %cs")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", *INCLUDE)
+    local = ", with local changes" if changed else ""
+    return f"{project['name']} {project['version']}, commit {commit}{local}"
+
+
+def course_project() -> dict:
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]
+
+
+def student_pyproject() -> str:
+    """student/pyproject.toml.in (a string.Template) with the course's version, Python
+    and dependencies, and the test extra's pytest, nbval and pytest-xdist as the
+    `check` extra, so the two projects never disagree."""
+    project = course_project()
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        package_data = tomllib.load(f)["tool"]["setuptools"]["package-data"]
+    check = [
+        requirement
+        for requirement in project["optional-dependencies"]["test"]
+        if re.match(r"[A-Za-z0-9_.-]+", requirement)[0] in CHECK_TOOLS
+    ]
+    template = string.Template((STUDENT / "pyproject.toml.in").read_text())
+    return template.substitute(
+        version=project["version"],
+        requires_python=project["requires-python"],
+        dependencies=json.dumps(project["dependencies"], indent=4),
+        check=json.dumps(check, indent=4),
+        package_data=json.dumps(package_data["helpers"]),
+    )
+
+
+def conda_environment() -> str:
+    """environment.yml under a comment for students (the course's speaks of its
+    tests and its instructor package)."""
+    text = (ROOT / "environment.yml").read_text()
+    body = text[text.index("\nname:") + 1 :]
+    return (
+        "# The course's environment for conda (`conda env create -f environment.yml`)"
+        "\n# and Binder; `-e .` installs the course's helpers package from this folder."
+        f"\n{body}"
+    )
+
+
 def build(destination: Path) -> list[Path]:
     """Write the student tree to ``destination`` (replaced); return its files."""
     shutil.rmtree(destination, ignore_errors=True)
     written = []
-    for name in tracked_files():
-        if not any(name == item or name.startswith(item) for item in INCLUDE):
-            continue
+
+    def write(name: str, text: str | None = None, source: Path | None = None) -> None:
         target = destination / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target)
+        if text is None:
+            shutil.copy2(source, target)
+        else:
+            target.write_text(text, encoding="utf-8")
         written.append(target)
-    pyproject = destination / "pyproject.toml"
-    pyproject.write_text(
-        re.sub(
-            r"packages = \[[^\]]*\]", 'packages = ["helpers"]', pyproject.read_text()
-        )
-    )
+
+    for name in tracked_files():
+        if name.startswith(INCLUDE):
+            write(name, source=ROOT / name)
+    for path in sorted(STUDENT.rglob("*")):
+        name = path.relative_to(STUDENT).as_posix()
+        if path.is_file() and path.suffix != ".in" and "__pycache__" not in name:
+            write(name, source=path)
+    write("pyproject.toml", student_pyproject())
+    write("environment.yml", conda_environment())
+    write(SANITIZE, source=ROOT / SANITIZE)
+    write("VERSION", version() + "\n")
     check(destination)
     return written
 
@@ -75,7 +137,8 @@ def check(tree: Path) -> None:
     No notebook or module may hold a solution or hidden-test marker; no released
     notebook a distinctive line of a solution or hidden test, no module of helpers
     a distinctive line of a solution of at least MODULE_LINE characters
-    (``secret_lines``; lines compared whole, stripped). Lessons may share a line with a solution: they teach the method.
+    (``secret_lines``; lines compared whole, stripped). Lessons may share a line
+    with a solution: they teach the method.
     """
     # In code shared by all units, short lines ("return model") are common to many
     # programs: only solution lines of some length count there.
@@ -107,6 +170,4 @@ def check(tree: Path) -> None:
 if __name__ == "__main__":
     destination = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "dist" / "student"
     files = build(destination)
-    print(
-        f"{len(files)} files in {destination}: lessons, release/, helpers, environment"
-    )
+    print(f"{len(files)} files in {destination} ({version()})")
