@@ -36,7 +36,7 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 from nbgrader.utils import capture_log, parse_utc
-from traitlets import Integer
+from traitlets import Integer, default
 from traitlets.config import Config
 
 from instructor import integrity
@@ -70,13 +70,23 @@ class SandboxedExecute(Execute):
     check that the tests were compiled and run as written.
     """
 
-    kernel_name = "sandboxed-python"
-    shutdown_kernel = "immediate"  # the sandbox ends every process it started
-    interrupt_on_timeout = False  # a timed-out cell is skipped, not interrupted
     notebook_timeout = Integer(600, help="Seconds for a whole notebook").tag(
         config=True
     )
     max_skipped = Integer(8, help="Cells skipped before giving up").tag(config=True)
+
+    # New defaults for nbclient's and nbgrader's traits (which stay configurable).
+    @default("kernel_name")
+    def _sandboxed_kernel(self):
+        return "sandboxed-python"
+
+    @default("shutdown_kernel")
+    def _immediate_shutdown(self):
+        return "immediate"  # the sandbox ends every process it started
+
+    @default("interrupt_on_timeout")
+    def _no_interrupt(self):
+        return False  # a timed-out cell is skipped, not interrupted
 
     def preprocess(self, nb, resources=None, km=None):
         self.skipped: dict[int, NotebookNode] = {}

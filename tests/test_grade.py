@@ -19,8 +19,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from bad_submissions import ALL, UNIT_01, Context
+from traitlets.config import Config
 
 from instructor import ROOT, trial
+from instructor.autograde import SandboxedExecute
 from instructor.grade import grade, gradebook_scores
 
 ASSIGNMENT = "01-convolution-by-hand"
@@ -223,3 +225,25 @@ def test_a_notebook_out_of_time_is_flagged_not_taken_for_tampering(tmp_path):
     assert any("used up its 2 s" in flag for flag in flags), flags
     assert not any("set to zero" in flag for flag in flags), flags
     assert run.records["slow"]["status"] == "graded"
+
+
+def test_the_sandboxed_executes_settings_are_configurable_traits():
+    """Do kernel_name, shutdown_kernel and interrupt_on_timeout keep the sandbox's
+    defaults, and does configuring them (nbgrader_config.py, the command line) take
+    effect instead of being shadowed by class attributes?"""
+    sandboxed = SandboxedExecute()
+    assert (
+        sandboxed.kernel_name,
+        sandboxed.shutdown_kernel,
+        sandboxed.interrupt_on_timeout,
+    ) == ("sandboxed-python", "immediate", False)
+    config = Config()
+    config.SandboxedExecute.kernel_name = "another-kernel"
+    config.SandboxedExecute.interrupt_on_timeout = True
+    config.Execute.shutdown_kernel = "graceful"  # as nbgrader_config.py would say
+    configured = SandboxedExecute(config=config)
+    assert (
+        configured.kernel_name,
+        configured.shutdown_kernel,
+        configured.interrupt_on_timeout,
+    ) == ("another-kernel", "graceful", True)
