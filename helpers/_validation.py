@@ -82,3 +82,30 @@ def as_index(value, name: str, count: int, meaning: str) -> int:
             f"{name} must be an int from 0 to {count - 1} ({meaning}), got {value!r}."
         )
     return int(value)
+
+
+def as_whole_number(value, name: str, minimum: int) -> int:
+    """``value`` as an int, after checking that it is a whole number >= ``minimum``."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < minimum
+    ):
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def as_photo_dict(photos) -> dict:
+    """One photo or a dict of them by name, as a non-empty dict."""
+    if isinstance(photos, (np.ndarray, torch.Tensor)):
+        return {"given": photos}  # the caption reads "on the given photo"
+    if (
+        not isinstance(photos, dict)
+        or not photos
+        or not all(isinstance(name, str) for name in photos)
+    ):
+        raise ValueError(
+            "photos must be one (H, W, 3) photo or a non-empty dict of them by name, "
+            f"got {type(photos).__name__}."
+        )
+    return photos

@@ -17,6 +17,7 @@ from helpers._validation import as_array
 __all__ = [
     "DIVERGING",
     "show_image",
+    "show_filters",
     "show_kernel",
     "show_values",
     "show_feature_map",

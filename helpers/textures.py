@@ -20,6 +20,7 @@ __all__ = [
     "PATCH_SIZE",
     "TARGET_PHOTOS",
     "TextureNet",
+    "conv_block",
     "sample_patches",
     "texture_photo",
 ]

@@ -17,7 +17,6 @@ by seed. Introduced in 07-transfer-learning.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import json
@@ -32,6 +31,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from helpers import models, textures
+from helpers._threads import one_torch_thread
 
 __all__ = [
     "MODES",
@@ -501,24 +501,11 @@ def compare_transfer(
     per k (:func:`choose_learning_rates`).
     """
     runs = [(k, mode, seed) for k in ks for mode in MODES for seed in seeds]
-    with one_thread():
+    with one_torch_thread():
         return [
             transfer(mode, task, k, seed, learning_rates.get(k, learning_rates)[mode])
             for k, mode, seed in tqdm(runs, desc="transfer runs", disable=not progress)
         ]
-
-
-@contextlib.contextmanager
-def one_thread():
-    """Run the block on one thread: small batches train many times faster than on
-    two threads that wait for each other (and for any other program on the cores).
-    """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,8 @@ def test_pyproject_installs_what_the_course_needs_and_no_course_extra(tree):
         student = tomllib.load(f)
     with open(ROOT / "pyproject.toml", "rb") as f:
         course = tomllib.load(f)
-    assert student["tool"]["setuptools"]["packages"] == ["helpers"]
+    found = student["tool"]["setuptools"]["packages"]["find"]
+    assert found == {"include": ["helpers", "helpers.*"]}
     assert student["project"]["dependencies"] == course["project"]["dependencies"]
     assert student["project"]["version"] == course["project"]["version"]
     assert list(student["project"]["optional-dependencies"]) == ["check"]

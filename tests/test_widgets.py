@@ -7,7 +7,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from helpers.widgets import WindowStep, render_png, sliding_window, sliding_window_step
+from helpers.widgets import WindowStep, sliding_window, sliding_window_step
+from helpers.widgets.render import render_png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
