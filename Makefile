@@ -60,7 +60,7 @@ bench: $(INSTALLED)
 # and checks that each file loads. Run it on a connected machine; copy the folder
 # to machines without network.
 weights: $(INSTALLED)
-	$(PYTHON) -m helpers.models
+	$(PYTHON) -m helpers.pretrained
 
 # Grades every submission of one assignment, in parallel, each kernel sandboxed:
 #   make grade ASSIGNMENT=01-convolution-by-hand [EXPORT=folder-of-student-files]

@@ -4,7 +4,7 @@
 - ``helpers.plots``: images, kernels with their numbers, feature maps, grids of panels.
 - ``helpers.widgets``: interactive widgets, each a thin wrapper over a plain function.
 - ``helpers.checks``: friendly checks for exercises (type, then shape, then values).
-- ``helpers.models``: ImageNet classifiers: EfficientNet-Lite0, installed with the
+- ``helpers.pretrained``: ImageNet classifiers: EfficientNet-Lite0, installed with the
   course, and torchvision's, with their weights from the cache.
 - ``helpers.textures``: unit 07's target task (patches of bundled photos) and the
   small CNN that learns it from scratch.

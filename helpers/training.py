@@ -30,7 +30,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from helpers import models, textures
+from helpers import pretrained, textures
 from helpers._threads import one_torch_thread
 
 __all__ = [
@@ -264,7 +264,7 @@ def network_input(X: torch.Tensor, mean, std, size: int = INPUT_SIZE) -> torch.T
 
 def prepare_task(
     data: TransferData,
-    loaded: models.LoadedModel | None = None,
+    loaded: pretrained.LoadedModel | None = None,
     *,
     frozen_blocks: int = FROZEN_BLOCKS,
     input_size: int = INPUT_SIZE,
@@ -273,12 +273,12 @@ def prepare_task(
 ) -> TransferTask:
     """Run the frozen part of the ImageNet network once over every patch.
 
-    ``loaded`` is :func:`helpers.models.load_efficientnet_lite0` (loaded here when
+    ``loaded`` is :func:`helpers.pretrained.load_efficientnet_lite0` (loaded here when
     None). Its first blocks, ``conv_stem`` to ``blocks[frozen_blocks - 1]``, map
     each patch to a feature map; the remaining blocks, ``conv_head`` and the
     global pooling map that to 1280 features. Both are kept for every patch.
     """
-    loaded = loaded or models.load_efficientnet_lite0()
+    loaded = loaded or pretrained.load_efficientnet_lite0()
     network = loaded.model.eval()
     bottom = nn.Sequential(
         network.conv_stem, network.bn1, *network.blocks[:frozen_blocks]

@@ -428,3 +428,42 @@ def test_setup_cell_opens_with_the_colab_guard(path):
         f"{path.name}: the setup cell should open with instructor.navigation's "
         f"colab_guard(); it opens with:\n{source[:300]}"
     )
+
+
+# ---------------------------------------------------------------------- the layout
+
+
+def drawn_layout() -> list[tuple[int, str]]:
+    """(depth, folder) for each folder the README's layout section draws."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Layout\n", 1)[1].split("```\n")[1]
+    return [
+        (len(line) - len(line.lstrip()), line.split()[0])
+        for line in section.splitlines()
+        if line.split() and line.split()[0].endswith("/")
+    ]
+
+
+def tracked_folders(where: str = "") -> set[str]:
+    """The folders git tracks directly under ``where`` (the root by default)."""
+    listing = subprocess.run(
+        ["git", "ls-tree", "-d", "--name-only", f"HEAD:{where}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {f"{name}/" for name in listing.split()}
+
+
+def test_readme_draws_every_top_level_folder_and_nothing_else():
+    """Does the layout section list each folder of the repository's root, and of
+    helpers/ every subpackage, with nothing that does not exist?"""
+    drawn = drawn_layout()
+    top = {name for depth, name in drawn if depth == 0}
+    assert top == tracked_folders(), "README.md's layout and the repository differ"
+    under_helpers = {name for depth, name in drawn if depth > 0}
+    packages = {
+        f"{path.parent.name}/" for path in (ROOT / "helpers").glob("*/__init__.py")
+    }
+    assert under_helpers == packages

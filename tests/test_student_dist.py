@@ -18,7 +18,7 @@ from instructor import ROOT
 from instructor.release import assignments
 from instructor.student_dist import LeakError, build, check, version
 
-STUDENT_MAKE_TARGETS = {"install", "lab", "test", "clean"}
+STUDENT_MAKE_TARGETS = {"install", "lab", "test", "weights", "clean"}
 
 
 @pytest.fixture(scope="module")

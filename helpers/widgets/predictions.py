@@ -34,17 +34,17 @@ class PhotoTopK:
 def photo_top_k(classification, photo: str, k: int = 5) -> PhotoTopK:
     """The network's input and top-k categories for one photo of a classification.
 
-    ``classification`` is what ``models.classify`` returns: the network has run
+    ``classification`` is what ``pretrained.classify`` returns: the network has run
     once on every photo, so choosing another photo computes nothing new.
     Introduced in 06-pretrained-classification.
     """
-    # Imported here: torchvision, which helpers.models needs, is slow to import, and
+    # Imported here: torchvision, which helpers.pretrained needs, is slow to import, and
     # the other lessons' widgets do without it.
-    from helpers.models import Classification
+    from helpers.pretrained import Classification
 
     if not isinstance(classification, Classification):
         raise ValueError(
-            f"classification must be what helpers.models.classify returns, got "
+            f"classification must be what helpers.pretrained.classify returns, got "
             f"{type(classification).__name__}."
         )
     top = classification.top(photo, k)
@@ -61,7 +61,7 @@ def photo_top_k(classification, photo: str, k: int = 5) -> PhotoTopK:
 def top_k_explorer(classification, k: int = 5) -> ipywidgets.VBox:
     """Pick a photo from a dropdown: see the network's input and its top-k bars.
 
-    The network ran once, in ``models.classify``; a new photo only redraws. An
+    The network ran once, in ``pretrained.classify``; a new photo only redraws. An
     untrained network's figure and caption say UNTRAINED on every update.
     Introduced in 06-pretrained-classification.
     """

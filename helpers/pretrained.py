@@ -4,7 +4,7 @@ A model is built by name with ``torchvision.models.get_model`` and its weight en
 (never the deprecated ``pretrained=True``). The weights come from the torch hub
 cache, ``$TORCH_HOME/hub/checkpoints`` (by default ``~/.cache/torch``), under the
 file name of their official address. ``make weights``, which runs
-``python -m helpers.models``, fills that cache on a connected machine, with a
+``python -m helpers.pretrained``, fills that cache on a connected machine, with a
 progress bar, so that a classroom can prepare machines that have no network.
 
 With no cached file and no network, :func:`load_model` says in one line which file
@@ -70,6 +70,8 @@ __all__ = [
     "timings_ms",
     "compare_architectures",
     "format_table",
+    "download_command",
+    "main",
 ]
 
 UNTRAINED_LABEL = "UNTRAINED (random weights): not a prediction"
@@ -204,7 +206,7 @@ def cache_path(weights: WeightsEnum) -> Path:
         raise ValueError(
             f"weights must be a torchvision weight enum member such as "
             f"ResNet50_Weights.IMAGENET1K_V1, got {weights!r}; "
-            f"use helpers.models.weights_of(name)."
+            f"use helpers.pretrained.weights_of(name)."
         )
     return Path(torch.hub.get_dir()) / "checkpoints" / _file_name(weights)
 
@@ -212,9 +214,9 @@ def cache_path(weights: WeightsEnum) -> Path:
 def download_command(name: str, weights: WeightsEnum) -> str:
     """The command that puts this weights file into the cache, in backticks.
 
-    "`make weights` or `python -m helpers.models resnet50`" for the course's models.
+    "`make weights` or `python -m helpers.pretrained resnet50`" for the course's models.
     """
-    command = f"`python -m helpers.models {name}"
+    command = f"`python -m helpers.pretrained {name}"
     if weights.name != "IMAGENET1K_V1":
         command += f" --weights {weights.name}"
     command += "`"
@@ -398,7 +400,7 @@ def classify(loaded: LoadedModel, photos: dict) -> Classification:
     """
     if not isinstance(loaded, LoadedModel):
         raise ValueError(
-            f"loaded must be what helpers.models.load_model returns, got "
+            f"loaded must be what helpers.pretrained.load_model returns, got "
             f"{type(loaded).__name__}."
         )
     if not isinstance(photos, dict) or not photos:
@@ -665,7 +667,7 @@ def _check_classifier(name) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Download weights into the torch hub cache; check that each file loads."""
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.models",
+        prog="python -m helpers.pretrained",
         description=(
             "Download ImageNet weights into the torch hub cache "
             f"({Path(torch.hub.get_dir()) / 'checkpoints'}; set TORCH_HOME to "
