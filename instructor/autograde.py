@@ -35,7 +35,7 @@ from nbgrader.preprocessors import (
     NbGraderPreprocessor,
     SaveAutoGrades,
 )
-from nbgrader.utils import capture_log, parse_utc
+from nbgrader.utils import capture_log, is_grade, parse_utc
 from traitlets import Integer, default
 from traitlets.config import Config
 
@@ -183,7 +183,7 @@ class StderrIsNotFailure(NbGraderPreprocessor):
     """
 
     def preprocess_cell(self, cell, resources, index):
-        if integrity.nbgrader_meta(cell).get("grade") and cell.cell_type == "code":
+        if is_grade(cell) and cell.cell_type == "code":
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "stream" and output.name == "stderr":
                     output.name = "stdout"
