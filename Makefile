@@ -1,10 +1,11 @@
-# The course's commands. `make lab` to learn, `make test` to check everything.
+# The course's commands. `make lab` to learn, `make test` to check everything,
+# `make check` before a commit.
 SHELL := /bin/bash
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install browser lab test site release lessons bench weights grade student-dist clean
+.PHONY: install browser lab lint check test site release lessons bench weights grade student-dist clean
 
 install: $(INSTALLED)
 
@@ -36,7 +37,17 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(INSTALLED)
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/00-start-here.ipynb
 
-test: $(INSTALLED) browser
+# ruff's lint and format check, with the rules in pyproject.toml.
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Before a commit: lint and the fast unit tests, in about a minute.
+check: lint
+	$(PYTHON) -m pytest tests -m "not slow and not grading and not browser and not notebooks"
+
+# Everything, as CI runs it: lint, then every test.
+test: lint browser
 	$(PYTHON) -m pytest
 
 # The course website, from the committed (executed) lessons, into _build/site/.

@@ -1,5 +1,8 @@
 """nbgrader settings for the course; nbgrader reads this file from its working dir."""
 
+import sys
+from pathlib import Path
+
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
 
 c.CourseDirectory.course_id = "cnn-building-blocks"
@@ -25,13 +28,10 @@ c.OverwriteCells.add_missing_cells = True
 # (GetGrades, CSSHTMLHeaderPreprocessor) would show every hidden test to every
 # student. The preprocessors live in instructor/feedback.py: this folder's copy
 # when it has one (the course root), else the installed course package.
-import sys
-from pathlib import Path
-
 _here = str(Path(__file__).resolve().parent)
 if (Path(_here) / "instructor").is_dir() and _here not in sys.path:
     sys.path.insert(0, _here)
-from instructor.feedback import FEEDBACK_PREPROCESSORS
+from instructor.feedback import FEEDBACK_PREPROCESSORS  # noqa: E402 (sys.path first)
 
 c.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS
 

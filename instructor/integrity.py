@@ -209,7 +209,9 @@ def _findings(tree: ast.AST, written: str):
                     yield f"replaces {name}: changes a module the tests rely on"
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if node.name in COMPARISON_DUNDERS:
-                yield f"defines {node.name}: an object that may compare equal to anything"
+                yield (
+                    f"defines {node.name}: an object that may compare equal to anything"
+                )
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if INSTRUCTOR_PATHS.search(node.value):
                 yield f"names the path {node.value[:60]!r}: an instructor's file?"

@@ -30,6 +30,8 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM
 
+pytestmark = pytest.mark.browser  # Chromium drives JupyterLab
+
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # the browser fixture fails with the reason

@@ -22,6 +22,8 @@ import pytest
 from instructor import ROOT, run_nbgrader, trial
 from instructor.grade import gradebook_scores
 
+pytestmark = pytest.mark.grading  # nbgrader autogrades the fixture
+
 FIXTURES = Path(__file__).with_name("fixtures")
 ASSIGNMENT = "01-convolution-by-hand"
 FIXTURE = FIXTURES / f"colab-saved-{ASSIGNMENT}.ipynb"

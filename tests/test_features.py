@@ -184,6 +184,7 @@ def test_show_filters_rejects_bad_input(weight, ncols, message):
 # EfficientNet-Lite0 (timm): "same"-padding convolutions that torch.fx cannot trace
 
 
+@pytest.mark.slow
 def test_feature_maps_read_efficientnet_lite0_like_hooks():
     """Do timm's untraceable layers stay whole, giving the maps that hooks see?"""
     from helpers import pretrained

@@ -25,6 +25,8 @@ from instructor import ROOT, trial
 from instructor.autograde import SandboxedExecute
 from instructor.grade import grade, gradebook_scores
 
+pytestmark = pytest.mark.grading  # make grade's grader on a corpus
+
 ASSIGNMENT = "01-convolution-by-hand"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 CELL_TIMEOUT = 30  # seconds; the corpus's infinite loops each cost this once

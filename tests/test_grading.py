@@ -25,6 +25,8 @@ from instructor import ROOT, run_nbgrader, trial
 from instructor.grade import Records, grade
 from instructor.release import assignments, secret_lines, solutions
 
+pytestmark = pytest.mark.grading  # make grade's grader on every assignment
+
 # (assignment, wrong submission) pairs; the graded fixture grades each assignment once.
 WRONG_CASES = [
     pytest.param(assignment, case, id=f"{assignment}-{case.student}")

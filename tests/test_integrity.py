@@ -39,7 +39,8 @@ def graded(answer, *frames):
 ANSWER = """
 F = np.array([[1., 3], [4, 2]])  # the lesson's map, to try the function
 def max_pool2d(feature_map, size, stride=None):
-    return F.max_pool2d(torch.tensor(feature_map)[None, None], size, stride)[0, 0].numpy()
+    pooled = F.max_pool2d(torch.tensor(feature_map)[None, None], size, stride)
+    return pooled[0, 0].numpy()
 """
 STUDENT_FRAME = (
     "Cell In[4], line 4, in max_pool2d\n----> 4 return \x1b[43mF\x1b[0m.max_pool2d("

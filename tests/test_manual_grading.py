@@ -25,6 +25,8 @@ from instructor import ROOT, results, run_nbgrader, trial
 from instructor.feedback import typeset
 from instructor.grade import Run, course_config, grade
 
+pytestmark = pytest.mark.grading  # a graded course, graded again
+
 ASSIGNMENT = "01-convolution-by-hand"
 WRITTEN = "flip_written_answer"  # 01's written answer, 2 points
 ARTIFACTS = ROOT / "test-artifacts" / "manual-grading"  # before/ and after/
@@ -168,6 +170,7 @@ def test_manual_grading_round_trip(graded, tmp_path):
     assert again.graded == [] and again.refreshed == []
 
 
+@pytest.mark.browser
 def test_feedback_page_renders_offline_with_formulas_and_wrapped_lines(graded, browser):
     """Does a feedback page, opened in Chromium with every request off the disk
     refused (a student offline), show its formulas typeset and no line running off
@@ -178,9 +181,11 @@ def test_feedback_page_renders_offline_with_formulas_and_wrapped_lines(graded, b
     try:
         page.route(
             "**/*",
-            lambda route: route.continue_()
-            if route.request.url.startswith("file:")
-            else route.abort(),
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith("file:")
+                else route.abort()
+            ),
         )
         page.goto(page_file.as_uri())
         formulas = page.locator("math")

@@ -290,6 +290,7 @@ def untrained():
     return pretrained.LoadedModel(SMALL, model, weights, False, Path("x.pth"), "")
 
 
+@pytest.mark.slow
 def test_classify_preprocesses_each_photo_with_its_weights(untrained):
     """Are the inputs the weights' transforms of each photo, whatever its shape?"""
     result = pretrained.classify(untrained, PHOTOS)
@@ -301,6 +302,7 @@ def test_classify_preprocesses_each_photo_with_its_weights(untrained):
         assert torch.allclose(result.inputs[row], expected, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_classify_gives_softmax_probabilities_and_carries_the_label(untrained):
     """Are the probabilities the softmax of the logits, labelled UNTRAINED?"""
     result = pretrained.classify(untrained, PHOTOS)
@@ -408,6 +410,7 @@ def test_lite0_is_pretrained_and_labelled_as_such(lite0):
     assert preprocess.interpolation.value == "bicubic"
 
 
+@pytest.mark.slow
 def test_lite0_untrained_differs_and_says_so(lite0):
     """Is pretrained=False another network, seeded, labelled UNTRAINED?"""
     state = torch.get_rng_state()
@@ -426,6 +429,7 @@ def test_lite0_untrained_differs_and_says_so(lite0):
         assert not torch.allclose(lite0.model(X), untrained.model(X))
 
 
+@pytest.mark.slow
 def test_lite0_gives_real_predictions_for_the_bundled_photos(lite0):
     """Are the top-1 classes real: a cat, an espresso (or cup), a missile?"""
     photos = {name: load_photo(name) for name in ("cat", "coffee", "rocket")}
@@ -542,6 +546,7 @@ def test_the_course_architectures_are_the_seven_of_the_lesson():
         assert name in pretrained.TITLES
 
 
+@pytest.mark.slow
 def test_measured_gflops_are_torchvisions_unit():
     """Does FlopCounterMode, halved, give the GFLOPs of torchvision's metadata?"""
     for name in ("resnet50", "resnet18", "mobilenet_v3_large"):
@@ -550,6 +555,7 @@ def test_measured_gflops_are_torchvisions_unit():
         assert gflops == pytest.approx(ops, abs=0.001), name
 
 
+@pytest.mark.slow
 def test_the_packaged_network_is_a_row_of_the_table():
     """Is EfficientNet-Lite0's row counted, measured and cited, with no metadata?"""
     state = torch.get_rng_state()

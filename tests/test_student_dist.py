@@ -114,6 +114,7 @@ def student_make(tree, *args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # installs and runs the tree's tests
 def test_the_student_trees_own_install_and_test_pass(tree):
     """Do the tree's own `make install` and `make test` pass?
 
@@ -159,6 +160,7 @@ def test_the_student_trees_own_install_and_test_pass(tree):
     assert passed >= 2 + len(assignments()) + 1  # its tests, the assignments, lesson 00
 
 
+@pytest.mark.slow  # installs and runs the tree's tests
 def test_the_student_trees_assignment_check_fails_on_a_broken_setup(tree, tmp_path):
     """The control: in a copy of the tree whose first assignment's setup cell
     imports a missing module, the tree's check of that assignment fails and names

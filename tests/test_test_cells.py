@@ -30,6 +30,8 @@ from nbgrader.utils import is_solution
 from instructor import ROOT
 from instructor.integrity import is_graded_test
 
+pytestmark = pytest.mark.slow  # every test cell runs in a kernel
+
 SOURCES = sorted((ROOT / "source").glob("*/*.ipynb"))
 
 

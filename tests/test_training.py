@@ -9,6 +9,8 @@ from torch import nn
 
 from helpers import pretrained, textures, training
 
+pytestmark = pytest.mark.slow  # networks trained and compared
+
 
 def blobs(n=60, seed=0):
     """Three clusters of 2-D points, as (X, y)."""

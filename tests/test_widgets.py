@@ -848,6 +848,7 @@ def test_channel_widget_has_two_dropdowns_a_picture_and_a_caption():
     assert plt.get_fignums() == []
 
 
+@pytest.mark.slow
 def test_channel_widget_caption_gives_each_channels_part():
     """Does the caption give red 100% for a kernel that reads red only?"""
     channel, _, _, caption = channel_widget_parts(
@@ -875,6 +876,7 @@ def test_moving_the_channel_redraws_and_coming_back_restores():
     assert bytes(picture.value) == first and caption.value == first_caption
 
 
+@pytest.mark.slow
 def test_a_redrawn_channel_looks_as_if_drawn_from_scratch():
     """Is the picture after a move the one a new widget draws for that setting?"""
     channel, _, picture, _ = channel_widget_parts(
@@ -1314,6 +1316,7 @@ def test_a_trained_network_lists_its_predictions(trained_classification):
     assert "UNTRAINED" not in caption.value
 
 
+@pytest.mark.slow
 def test_the_packaged_network_shows_real_predictions():
     """With the course's EfficientNet-Lite0, does the coffee's caption put espresso
     first, under the label of the installed weights, as lesson 06 shows it?"""
