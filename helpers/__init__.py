@@ -23,6 +23,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from helpers._validation import is_whole
+
 __all__ = ["setup"]
 
 # Colour-blind-safe defaults: a perceptually uniform sequential map (cividis) and
@@ -44,10 +46,11 @@ def setup(seed: int = 0) -> None:
     deterministic algorithms, and sets colour-blind-safe matplotlib defaults.
     Introduced in 01-convolution-by-hand.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise ValueError(
             f"seed must be a non-negative int, got {seed!r}; try setup(0)."
         )
+    seed = int(seed)  # random.seed takes no NumPy integer
     # cuBLAS needs this for deterministic results on a GPU; harmless on a CPU.
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     random.seed(seed)

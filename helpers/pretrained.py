@@ -46,7 +46,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from torchvision.models import WeightsEnum
 from torchvision.transforms import InterpolationMode
 
-from helpers._validation import as_array
+from helpers._validation import as_array, is_whole
 
 __all__ = [
     "UNTRAINED_LABEL",
@@ -369,11 +369,7 @@ class Classification:
         """The ``k`` most probable (category, probability) pairs for ``photo``."""
         row = self._row(photo)
         num_classes = len(self.categories)
-        if (
-            isinstance(k, bool)
-            or not isinstance(k, (int, np.integer))
-            or not 1 <= k <= num_classes
-        ):
+        if not is_whole(k) or not 1 <= k <= num_classes:
             raise ValueError(f"k must be an int from 1 to {num_classes}, got {k!r}.")
         values, indices = self.probabilities[row].topk(int(k))
         return [
@@ -476,8 +472,9 @@ def timings_ms(
         ("warmup", warmup, 0),
         ("runs", runs, 1),
     ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        if not is_whole(value) or value < low:
             raise ValueError(f"{what} must be an int >= {low}, got {value!r}.")
+    size, warmup, runs = int(size), int(warmup), int(runs)
     X = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(0))
     timings = []
     with torch.inference_mode():

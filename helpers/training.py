@@ -32,6 +32,7 @@ from tqdm.auto import tqdm
 
 from helpers import pretrained, textures
 from helpers._threads import one_torch_thread
+from helpers._validation import is_whole
 
 __all__ = [
     "MODES",
@@ -139,8 +140,9 @@ def fit(
     accuracy (the lowest validation loss on ties), in eval mode.
     """
     for name, value in (("num_epochs", num_epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if not is_whole(value) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}.")
+    num_epochs, batch_size = int(num_epochs), int(batch_size)
     if len(X) != len(y) or len(X) == 0:
         raise ValueError(
             f"X and y must hold the same positive number of examples, got {len(X)} "

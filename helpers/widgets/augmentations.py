@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from helpers._threads import one_torch_thread
-from helpers._validation import as_photo_dict, as_whole_number
+from helpers._validation import as_photo_dict, as_whole_number, is_real
 from helpers.widgets.render import blitting_renderer
 
 __all__ = [
@@ -55,7 +55,7 @@ def augmentation(name: str, strength: float, size: int):
 
     if name not in AUGMENTATIONS:
         raise ValueError(f"augmentation must be one of {AUGMENTATIONS}, got {name!r}.")
-    if isinstance(strength, bool) or not isinstance(strength, (int, float)):
+    if not is_real(strength):
         raise ValueError(f"strength must be a number from 0 to 1, got {strength!r}.")
     if not 0 <= strength <= 1:
         raise ValueError(f"strength must be from 0 to 1, got {strength!r}.")

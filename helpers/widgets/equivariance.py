@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from helpers import plots
-from helpers._validation import as_array, check_fits
+from helpers._validation import as_array, check_fits, is_whole
 from helpers.widgets.render import freeze, render_png
 
 __all__ = ["ShiftComparison", "compare_shifts", "shift_slider"]
@@ -56,7 +56,7 @@ def compare_shifts(
             f"it has a centre pixel and the output lines up with the input."
         )
     for name, value in (("dy", dy), ("dx", dx)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        if not is_whole(value):
             raise ValueError(
                 f"{name} must be an int (a number of pixels), got {value!r}."
             )

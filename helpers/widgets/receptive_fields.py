@@ -12,7 +12,7 @@ from matplotlib.patches import Rectangle
 
 from helpers import plots
 from helpers._threads import one_torch_thread
-from helpers._validation import as_array, as_index
+from helpers._validation import as_array, as_index, is_whole
 from helpers.widgets.render import freeze, render_png
 
 __all__ = ["FIELD_COLOUR", "PixelField", "pixel_field", "field_explorer"]
@@ -209,7 +209,7 @@ def field_explorer(image) -> ipywidgets.VBox:
 
 def _check_field_setting(name: str, value, unit: str) -> None:
     """Raise unless ``value`` is a positive int (a number of layers or pixels)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+    if not is_whole(value) or value < 1:
         raise ValueError(
             f"{name} must be a positive int (a number of {unit}), got {value!r}."
         )
