@@ -81,7 +81,7 @@ weights: $(INSTALLED)
 # the grade table, a figure and a report. A killed run picks up where it stopped.
 grade: $(INSTALLED)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=<name> [EXPORT=<folder>]"; exit 2; }
-	$(PYTHON) -m instructor.grade $(ASSIGNMENT) $(if $(EXPORT),--export $(EXPORT))
+	$(PYTHON) -m instructor.grading.run $(ASSIGNMENT) $(if $(EXPORT),--export $(EXPORT))
 
 # The student tree, a project of its own (lessons, release/, helpers, student/'s
 # README, Makefile and tests, VERSION; no source/, no gradebook, no hidden tests),

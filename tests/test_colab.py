@@ -19,8 +19,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from instructor import ROOT, run_nbgrader, trial
-from instructor.grade import gradebook_scores
+from instructor import ROOT, run_nbgrader
+from instructor.grading import trial
+from instructor.grading.run import gradebook_scores
 
 pytestmark = pytest.mark.grading  # nbgrader autogrades the fixture
 

@@ -2,7 +2,7 @@
 a run killed midway, re-grades?
 
 Assignment 01 is graded once with the whole corpus of ``bad_submissions.py`` next to
-a correct and an untouched submission, by ``instructor.grade`` (parallel workers,
+a correct and an untouched submission, by ``instructor.grading.run`` (parallel workers,
 sandboxed kernels), with a short per-cell limit so the hanging cases end quickly.
 """
 
@@ -21,9 +21,10 @@ import pytest
 from bad_submissions import ALL, UNIT_01, Context
 from traitlets.config import Config
 
-from instructor import ROOT, trial
-from instructor.autograde import SandboxedExecute
-from instructor.grade import grade, gradebook_scores
+from instructor import ROOT
+from instructor.grading import trial
+from instructor.grading.run import grade, gradebook_scores
+from instructor.grading.worker import SandboxedExecute
 
 pytestmark = pytest.mark.grading  # make grade's grader on a corpus
 
@@ -170,7 +171,7 @@ def test_killed_run_resumes_exactly_the_rest_and_regrades_are_idempotent(tmp_pat
         [
             sys.executable,
             "-m",
-            "instructor.grade",
+            "instructor.grading.run",
             ASSIGNMENT,
             "--course",
             str(course),

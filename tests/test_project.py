@@ -433,15 +433,20 @@ def test_setup_cell_opens_with_the_colab_guard(path):
 # ---------------------------------------------------------------------- the layout
 
 
-def drawn_layout() -> list[tuple[int, str]]:
-    """(depth, folder) for each folder the README's layout section draws."""
+def drawn_layout() -> list[str]:
+    """The folders the README's layout section draws, as paths ("helpers/widgets/")."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Layout\n", 1)[1].split("```\n")[1]
-    return [
-        (len(line) - len(line.lstrip()), line.split()[0])
-        for line in section.splitlines()
-        if line.split() and line.split()[0].endswith("/")
-    ]
+    drawn, parent = [], ""
+    for line in section.splitlines():
+        name = line.split()[0] if line.split() else ""
+        if not name.endswith("/"):
+            continue
+        if line.startswith(" "):
+            drawn.append(parent + name)
+        else:
+            drawn.append(parent := name)
+    return drawn
 
 
 def tracked_folders(where: str = "") -> set[str]:
@@ -457,13 +462,14 @@ def tracked_folders(where: str = "") -> set[str]:
 
 
 def test_readme_draws_every_top_level_folder_and_nothing_else():
-    """Does the layout section list each folder of the repository's root, and of
-    helpers/ every subpackage, with nothing that does not exist?"""
+    """Does the layout section list each folder of the repository's root, and every
+    subpackage of helpers/ and instructor/, with nothing that does not exist?"""
     drawn = drawn_layout()
-    top = {name for depth, name in drawn if depth == 0}
+    top = {path for path in drawn if path.count("/") == 1}
     assert top == tracked_folders(), "README.md's layout and the repository differ"
-    under_helpers = {name for depth, name in drawn if depth > 0}
-    packages = {
-        f"{path.parent.name}/" for path in (ROOT / "helpers").glob("*/__init__.py")
+    subpackages = {
+        f"{package}/{init.parent.name}/"
+        for package in ("helpers", "instructor")
+        for init in (ROOT / package).glob("*/__init__.py")
     }
-    assert under_helpers == packages
+    assert {path for path in drawn if path.count("/") == 2} == subpackages

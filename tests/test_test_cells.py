@@ -28,7 +28,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 from nbgrader.utils import is_solution
 
 from instructor import ROOT
-from instructor.integrity import is_graded_test
+from instructor.grading.integrity import is_graded_test
 
 pytestmark = pytest.mark.slow  # every test cell runs in a kernel
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The sandbox's set-up (instructor/sandbox.py runs it with sh inside unshare's
+# The sandbox's set-up (instructor/grading/sandbox.py runs it with sh inside unshare's
 # namespaces, $SANDBOX_CWD and $SANDBOX_SCRATCH_MB set).
 # Runs as root of the new namespaces, then drops every capability and runs the
 # kernel. Arguments: the folders that stay writable, "--", the paths to hide, "--",

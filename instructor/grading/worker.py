@@ -39,8 +39,8 @@ from nbgrader.utils import capture_log, is_grade, parse_utc
 from traitlets import Integer, default
 from traitlets.config import Config
 
-from instructor import integrity
-from instructor.feedback import (  # noqa: F401 (grade.py imports them from here)
+from instructor.grading import integrity
+from instructor.grading.preprocessors import (  # noqa: F401 (grade.py imports them from here)
     FEEDBACK_PREPROCESSORS,
     HideTestCode,
     pending,
@@ -295,7 +295,7 @@ _worker: Worker | None = None
 def start_worker(settings: Worker) -> None:
     """Pool initializer: the worker's folder, gradebook snapshot and kernelspec."""
     global _worker
-    from instructor import sandbox
+    from instructor.grading import sandbox
 
     settings.root = settings.root / f"worker-{os.getpid()}"
     shutil.rmtree(settings.root, ignore_errors=True)

@@ -1,6 +1,6 @@
 """Start a student's kernel in a sandbox: what it may see, write, reach and use.
 
-    python -m instructor.sandbox [--memory-mb N] [--hide PATH ...] -- KERNEL COMMAND
+    python -m instructor.grading.sandbox [--memory-mb N] [--hide PATH ...] -- COMMAND
 
 The grader names this module in the kernelspec it gives nbgrader (see
 ``kernelspec``), so every submission's kernel starts through it. The kernel gets:
@@ -30,6 +30,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from instructor import ROOT
+
 UNSHARE = [
     "unshare",
     "--user",
@@ -43,7 +45,7 @@ UNSHARE = [
 ]
 MAX_FILE_BYTES = 256 * 2**20
 # The folder holding helpers/ (an editable install imports it from there).
-COURSE_PACKAGE = Path(__file__).resolve().parent.parent
+COURSE_PACKAGE = ROOT
 SCRATCH_MB = 512  # size of the kernel's fresh /tmp
 
 # The set-up run as root of the new namespaces: sandbox-setup.sh, beside this file.
@@ -62,7 +64,7 @@ def check_available() -> None:
             "(Debian/Ubuntu: apt-get install util-linux)"
         )
     result = subprocess.run(
-        [sys.executable, "-m", "instructor.sandbox", "--", "true"],
+        [sys.executable, "-m", "instructor.grading.sandbox", "--", "true"],
         capture_output=True,
         text=True,
         cwd=Path.cwd(),
@@ -77,8 +79,8 @@ def check_available() -> None:
 
 
 def launcher_environment() -> dict[str, str]:
-    """The environment in which ``python -m instructor.sandbox`` can be imported."""
-    root = str(Path(__file__).resolve().parent.parent)
+    """The environment in which ``python -m instructor.grading.sandbox`` imports."""
+    root = str(ROOT)
     path = os.environ.get("PYTHONPATH")
     return dict(os.environ, PYTHONPATH=f"{root}{os.pathsep}{path}" if path else root)
 
@@ -91,7 +93,13 @@ def kernelspec(folder: Path, *, memory_mb: int, hide: list[Path]) -> Path:
     """
     spec = folder / "kernels" / "sandboxed-python"
     spec.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "instructor.sandbox", "--memory-mb", str(memory_mb)]
+    argv = [
+        sys.executable,
+        "-m",
+        "instructor.grading.sandbox",
+        "--memory-mb",
+        str(memory_mb),
+    ]
     for path in hide:
         argv += ["--hide", str(path)]
     argv += [

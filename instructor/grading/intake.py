@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 
-from instructor import integrity
+from instructor.grading import integrity
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$")
 IGNORED = {"timestamp.txt", ".ipynb_checkpoints", "__MACOSX", ".DS_Store"}
