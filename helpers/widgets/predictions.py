@@ -38,15 +38,7 @@ def photo_top_k(classification, photo: str, k: int = 5) -> PhotoTopK:
     once on every photo, so choosing another photo computes nothing new.
     Introduced in 06-pretrained-classification.
     """
-    # Imported here: torchvision, which helpers.pretrained needs, is slow to import, and
-    # the other lessons' widgets do without it.
-    from helpers.pretrained import Classification
-
-    if not isinstance(classification, Classification):
-        raise ValueError(
-            f"classification must be what helpers.pretrained.classify returns, got "
-            f"{type(classification).__name__}."
-        )
+    _check_classification(classification)
     top = classification.top(photo, k)
     return PhotoTopK(
         photo,
@@ -65,6 +57,7 @@ def top_k_explorer(classification, k: int = 5) -> ipywidgets.VBox:
     untrained network's figure and caption say UNTRAINED on every update.
     Introduced in 06-pretrained-classification.
     """
+    _check_classification(classification)
     first = photo_top_k(classification, classification.photos[0], k)
     fig, (ax_photo, ax_bars) = plt.subplots(
         1, 2, figsize=(10, 4.2), width_ratios=(1, 1.35)
@@ -138,3 +131,15 @@ def top_k_explorer(classification, k: int = 5) -> ipywidgets.VBox:
     chooser.observe(lambda change: draw(change["new"]), names="value")
     draw(classification.photos[0])
     return ipywidgets.VBox([chooser, picture, caption])
+
+
+def _check_classification(classification) -> None:
+    # Imported here: torchvision, which helpers.pretrained needs, is slow to import, and
+    # the other lessons' widgets do without it.
+    from helpers.pretrained import Classification
+
+    if not isinstance(classification, Classification):
+        raise ValueError(
+            f"classification must be what helpers.pretrained.classify returns, got "
+            f"{type(classification).__name__}."
+        )
