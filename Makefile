@@ -1,10 +1,11 @@
-# The course's commands. `make lab` to learn, `make test` to check everything.
+# The course's commands. `make lab` to learn, `make test` to check everything,
+# `make check` before a commit.
 SHELL := /bin/bash
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install browser lab test site release lessons bench weights grade student-dist clean
+.PHONY: install browser lab lint check test site release lessons bench weights grade student-dist clean
 
 install: $(INSTALLED)
 
@@ -36,7 +37,17 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(INSTALLED)
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/00-start-here.ipynb
 
-test: $(INSTALLED) browser
+# ruff's lint and format check, with the rules in pyproject.toml.
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Before a commit: lint and the fast unit tests, in about a minute.
+check: lint
+	$(PYTHON) -m pytest tests -m "not slow and not grading and not browser and not notebooks"
+
+# Everything, as CI runs it: lint, then every test.
+test: lint browser
 	$(PYTHON) -m pytest
 
 # The course website, from the committed (executed) lessons, into _build/site/.
@@ -60,7 +71,7 @@ bench: $(INSTALLED)
 # and checks that each file loads. Run it on a connected machine; copy the folder
 # to machines without network.
 weights: $(INSTALLED)
-	$(PYTHON) -m helpers.models
+	$(PYTHON) -m helpers.pretrained
 
 # Grades every submission of one assignment, in parallel, each kernel sandboxed:
 #   make grade ASSIGNMENT=01-convolution-by-hand [EXPORT=folder-of-student-files]
@@ -70,7 +81,7 @@ weights: $(INSTALLED)
 # the grade table, a figure and a report. A killed run picks up where it stopped.
 grade: $(INSTALLED)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=<name> [EXPORT=<folder>]"; exit 2; }
-	$(PYTHON) -m instructor.grade $(ASSIGNMENT) $(if $(EXPORT),--export $(EXPORT))
+	$(PYTHON) -m instructor.grading.run $(ASSIGNMENT) $(if $(EXPORT),--export $(EXPORT))
 
 # The student tree, a project of its own (lessons, release/, helpers, student/'s
 # README, Makefile and tests, VERSION; no source/, no gradebook, no hidden tests),

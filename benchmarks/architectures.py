@@ -9,7 +9,7 @@ warm-up. No weights file is needed: speed does not depend on the weights' values
 EfficientNet-Lite0 (tf_efficientnet_lite0, the network installed with the course)
 has no torchvision metadata: its file size is the packaged file's, its GFLOPs are
 measured with FlopCounterMode, its accuracy is timm's published result.
-The measuring is helpers.models.compare_architectures, which
+The measuring is helpers.pretrained.compare_architectures, which
 06-pretrained-classification uses too.
 """
 
@@ -18,7 +18,7 @@ import platform
 
 import torch
 
-from helpers import models
+from helpers import pretrained
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
     parser.add_argument(
         "names",
         nargs="*",
-        default=list(models.ARCHITECTURES),
+        default=list(pretrained.ARCHITECTURES),
         help="torchvision model names or tf_efficientnet_lite0 (default: the "
         "lesson's seven)",
     )
@@ -38,8 +38,10 @@ def main() -> None:
         f"threads, torch {torch.__version__}; median of {args.runs} runs after "
         f"{args.warmup} warm-up"
     )
-    rows = models.compare_architectures(args.names, warmup=args.warmup, runs=args.runs)
-    print(models.format_table(rows))
+    rows = pretrained.compare_architectures(
+        args.names, warmup=args.warmup, runs=args.runs
+    )
+    print(pretrained.format_table(rows))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from wrong_submissions import WRONG_SUBMISSIONS  # noqa: E402
 
 from instructor import run_nbgrader, trial  # noqa: E402
-from instructor.grade import grade, gradebook_scores  # noqa: E402
+from instructor.grading.run import grade, gradebook_scores  # noqa: E402
 
 ASSIGNMENT = "01-convolution-by-hand"
 

@@ -73,12 +73,12 @@ def cat_96x144() -> np.ndarray:
 
 def top_k_explorer_06():
     """06's widget: ResNet-50 (cached weights, else untrained) on 4 photos."""
-    from helpers import images, models
+    from helpers import images, pretrained
 
-    resnet50 = models.load_model("resnet50", download=False)
+    resnet50 = pretrained.load_model("resnet50", download=False)
     names = ["cat", "coffee", "rocket", "astronaut"]
     photos = {name: images.load_photo(name) for name in names}
-    return widgets.top_k_explorer(models.classify(resnet50, photos))
+    return widgets.top_k_explorer(pretrained.classify(resnet50, photos))
 
 
 def augmentation_preview_07():
@@ -94,9 +94,9 @@ def augmentation_preview_07():
 
 def feature_browser_08():
     """08's widget: EfficientNet-Lite0's stem and stages on the 224x224 cat crop."""
-    from helpers import images, models
+    from helpers import images, pretrained
 
-    loaded = models.load_efficientnet_lite0()
+    loaded = pretrained.load_efficientnet_lite0()
     X = loaded.preprocess(images.to_tensor(images.load_photo("cat")))
     photo = (X[0].permute(1, 2, 0) * 0.5 + 0.5).clamp(0, 1).numpy()
     layers = ["bn1"] + [f"blocks.{i}" for i in range(len(loaded.model.blocks))]

@@ -4,7 +4,7 @@
 - ``helpers.plots``: images, kernels with their numbers, feature maps, grids of panels.
 - ``helpers.widgets``: interactive widgets, each a thin wrapper over a plain function.
 - ``helpers.checks``: friendly checks for exercises (type, then shape, then values).
-- ``helpers.models``: ImageNet classifiers: EfficientNet-Lite0, installed with the
+- ``helpers.pretrained``: ImageNet classifiers: EfficientNet-Lite0, installed with the
   course, and torchvision's, with their weights from the cache.
 - ``helpers.textures``: unit 07's target task (patches of bundled photos) and the
   small CNN that learns it from scratch.
@@ -22,6 +22,8 @@ import random
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+
+from helpers._validation import is_whole
 
 __all__ = ["setup"]
 
@@ -44,10 +46,11 @@ def setup(seed: int = 0) -> None:
     deterministic algorithms, and sets colour-blind-safe matplotlib defaults.
     Introduced in 01-convolution-by-hand.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise ValueError(
             f"seed must be a non-negative int, got {seed!r}; try setup(0)."
         )
+    seed = int(seed)  # random.seed takes no NumPy integer
     # cuBLAS needs this for deterministic results on a GPU; harmless on a CPU.
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     random.seed(seed)

@@ -4,8 +4,22 @@ Each raises a ValueError that says what was wrong and what is expected, so a
 student who passes the wrong thing learns how to fix it.
 """
 
+import numbers
+
 import numpy as np
 import torch
+
+
+def is_whole(value) -> bool:
+    """The one rule for an integer argument of a helper: a Python or NumPy integer
+    (``3``, ``np.int64(3)``), not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_real(value) -> bool:
+    """The one rule for a number argument: a Python or NumPy integer or float, not
+    a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def as_array(
@@ -73,12 +87,31 @@ def as_index(value, name: str, count: int, meaning: str) -> int:
 
     ``meaning`` says what the positions are, for the error message.
     """
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or not 0 <= value < count
-    ):
+    if not is_whole(value) or not 0 <= value < count:
         raise ValueError(
             f"{name} must be an int from 0 to {count - 1} ({meaning}), got {value!r}."
         )
     return int(value)
+
+
+def as_whole_number(value, name: str, minimum: int) -> int:
+    """``value`` as an int, after checking that it is a whole number >= ``minimum``."""
+    if not is_whole(value) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def as_photo_dict(photos) -> dict:
+    """One photo or a dict of them by name, as a non-empty dict."""
+    if isinstance(photos, (np.ndarray, torch.Tensor)):
+        return {"given": photos}  # the caption reads "on the given photo"
+    if (
+        not isinstance(photos, dict)
+        or not photos
+        or not all(isinstance(name, str) for name in photos)
+    ):
+        raise ValueError(
+            "photos must be one (H, W, 3) photo or a non-empty dict of them by name, "
+            f"got {type(photos).__name__}."
+        )
+    return photos

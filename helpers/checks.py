@@ -11,10 +11,10 @@ wrong answer equal to one of them is reported with that description.
 Introduced in 01-convolution-by-hand.
 """
 
-import numbers
-
 import numpy as np
 import torch
+
+from helpers._validation import is_real, is_whole
 
 __all__ = ["check_number", "check_count", "check_shape", "check_array"]
 
@@ -45,7 +45,7 @@ def check_number(
             f"a one-element array ({actual!r})",
             "call .item() on it",
         )
-    if isinstance(actual, bool) or not isinstance(actual, numbers.Real):
+    if not is_real(actual):
         _fail(name, "a number", _describe(actual), _missing_return(actual))
     value = float(actual)
     if abs(value - expected) <= tol * max(1.0, abs(expected)):
@@ -63,7 +63,7 @@ def check_count(
 ) -> None:
     """Check that ``actual`` is a whole number (an int) equal to ``expected``."""
     check_number(actual, expected, name, mistakes=mistakes, tol=0)
-    if not isinstance(actual, numbers.Integral):
+    if not is_whole(actual):
         _fail(
             name,
             "an int",
@@ -78,7 +78,7 @@ def check_shape(
     """Check that ``actual`` is a tuple of ints equal to ``expected`` (a shape)."""
     if isinstance(actual, (torch.Size, list)):
         actual = tuple(actual)
-    if not isinstance(actual, tuple) or not all(_is_int(n) for n in actual):
+    if not isinstance(actual, tuple) or not all(is_whole(n) for n in actual):
         _fail(
             name,
             f"a tuple of ints like {expected}",
@@ -191,10 +191,6 @@ def _to_numpy(x) -> np.ndarray:
     if isinstance(x, torch.Tensor):
         return x.detach().cpu().numpy()
     return np.asarray(x)
-
-
-def _is_int(n) -> bool:
-    return isinstance(n, (int, np.integer)) and not isinstance(n, bool)
 
 
 def _missing_return(actual) -> str:

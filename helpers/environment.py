@@ -18,6 +18,7 @@ PACKAGES = (
     "numpy",
     "matplotlib",
     "scikit-image",
+    "scipy",
     "ipywidgets",
     "jupyterlab_widgets",
     "nbgrader",

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from skimage import color, data, transform
 
-from helpers._validation import as_array
+from helpers._validation import as_array, is_whole
 
 __all__ = ["PHOTOS", "load_photo", "to_tensor"]
 
@@ -67,15 +67,15 @@ def to_tensor(image) -> torch.Tensor:
 
 
 def _parse_size(size) -> tuple[int, int]:
-    pair = (size, size) if isinstance(size, int) else size
+    pair = (size, size) if is_whole(size) else size
     ok = (
         isinstance(pair, tuple)
         and len(pair) == 2
-        and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in pair)
+        and all(is_whole(n) and n > 0 for n in pair)
     )
     if not ok:
         raise ValueError(
             "size must be a positive int or a (height, width) tuple of them, "
             f"got {size!r}."
         )
-    return pair
+    return int(pair[0]), int(pair[1])

@@ -12,11 +12,12 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers._validation import as_array
+from helpers._validation import as_array, is_real, is_whole
 
 __all__ = [
     "DIVERGING",
     "show_image",
+    "show_filters",
     "show_kernel",
     "show_values",
     "show_feature_map",
@@ -60,13 +61,13 @@ def show_values(values, title: str, *, ax=None, decimals: int = 2, bound=None):
     runs from -``bound`` to ``bound``: by default the largest absolute value.
     """
     values = as_array(values, "values", allow_nan=True)
-    if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
+    if not is_whole(decimals) or decimals < 0:
         raise ValueError(
             f"decimals must be a non-negative int, got {decimals!r}; try decimals=2."
         )
     if bound is None:
         bound = float(np.nanmax(np.abs(values))) if not np.isnan(values).all() else 0
-    elif isinstance(bound, bool) or not isinstance(bound, (int, float)) or bound < 0:
+    elif not is_real(bound) or bound < 0:
         raise ValueError(f"bound must be a non-negative number, got {bound!r}.")
     ax = _axes(ax, title)
     bound = bound or 1.0  # an all-zero array still needs a colour scale
@@ -118,7 +119,7 @@ def show_grid(
             f"got {kinds!r}."
         )
     ncols = len(arrays) if ncols is None else ncols
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+    if not is_whole(ncols) or ncols < 1:
         raise ValueError(f"ncols must be a positive int, got {ncols!r}.")
     nrows = math.ceil(len(arrays) / ncols)
     fig, axes = plt.subplots(
@@ -208,7 +209,7 @@ def show_filters(weight, title: str, *, ax=None, ncols: int = 8):
     from torchvision.utils import make_grid
 
     weight = as_array(weight, "weight", ndims=(4,))
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+    if not is_whole(ncols) or ncols < 1:
         raise ValueError(f"ncols must be a positive int, got {ncols!r}.")
     tiles = torch.from_numpy(weight).float()  # (C_out, C_in, K, K)
     if tiles.shape[1] not in (1, 3):

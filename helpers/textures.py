@@ -16,10 +16,13 @@ import torch
 from skimage import color, data, transform
 from torch import nn
 
+from helpers._validation import is_whole
+
 __all__ = [
     "PATCH_SIZE",
     "TARGET_PHOTOS",
     "TextureNet",
+    "conv_block",
     "sample_patches",
     "texture_photo",
 ]
@@ -51,16 +54,15 @@ class TextureNet(nn.Module):
     ) -> None:
         super().__init__()
         for name, value in (("num_classes", num_classes), ("in_channels", in_channels)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if not is_whole(value) or value < 1:
                 raise ValueError(f"{name} must be a positive int, got {value!r}.")
         widths = tuple(widths)
-        if not widths or not all(
-            isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in widths
-        ):
+        if not widths or not all(is_whole(w) and w > 0 for w in widths):
             raise ValueError(
                 f"widths must be a non-empty tuple of positive ints, got {widths!r}."
             )
-        self.widths = widths
+        self.widths = widths = tuple(int(w) for w in widths)
+        num_classes, in_channels = int(num_classes), int(in_channels)
         channels = (in_channels, *widths)
         self.features = nn.Sequential(
             *(conv_block(c_in, c_out) for c_in, c_out in zip(channels, widths))
@@ -159,8 +161,9 @@ def sample_patches(
     """
     if split not in SPLIT_BANDS:
         raise ValueError(f"split must be one of {list(SPLIT_BANDS)}, got {split!r}.")
-    if isinstance(per_photo, bool) or not isinstance(per_photo, int) or per_photo < 1:
+    if not is_whole(per_photo) or per_photo < 1:
         raise ValueError(f"per_photo must be a positive int, got {per_photo!r}.")
+    per_photo = int(per_photo)
     rng = np.random.default_rng(seed)
     start, stop = SPLIT_BANDS[split]
     patches, labels = [], []

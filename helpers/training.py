@@ -17,7 +17,6 @@ by seed. Introduced in 07-transfer-learning.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import json
@@ -31,7 +30,9 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from helpers import models, textures
+from helpers import pretrained, textures
+from helpers._threads import one_torch_thread
+from helpers._validation import is_whole
 
 __all__ = [
     "MODES",
@@ -139,8 +140,9 @@ def fit(
     accuracy (the lowest validation loss on ties), in eval mode.
     """
     for name, value in (("num_epochs", num_epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if not is_whole(value) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}.")
+    num_epochs, batch_size = int(num_epochs), int(batch_size)
     if len(X) != len(y) or len(X) == 0:
         raise ValueError(
             f"X and y must hold the same positive number of examples, got {len(X)} "
@@ -264,7 +266,7 @@ def network_input(X: torch.Tensor, mean, std, size: int = INPUT_SIZE) -> torch.T
 
 def prepare_task(
     data: TransferData,
-    loaded: models.LoadedModel | None = None,
+    loaded: pretrained.LoadedModel | None = None,
     *,
     frozen_blocks: int = FROZEN_BLOCKS,
     input_size: int = INPUT_SIZE,
@@ -273,12 +275,12 @@ def prepare_task(
 ) -> TransferTask:
     """Run the frozen part of the ImageNet network once over every patch.
 
-    ``loaded`` is :func:`helpers.models.load_efficientnet_lite0` (loaded here when
+    ``loaded`` is :func:`helpers.pretrained.load_efficientnet_lite0` (loaded here when
     None). Its first blocks, ``conv_stem`` to ``blocks[frozen_blocks - 1]``, map
     each patch to a feature map; the remaining blocks, ``conv_head`` and the
     global pooling map that to 1280 features. Both are kept for every patch.
     """
-    loaded = loaded or models.load_efficientnet_lite0()
+    loaded = loaded or pretrained.load_efficientnet_lite0()
     network = loaded.model.eval()
     bottom = nn.Sequential(
         network.conv_stem, network.bn1, *network.blocks[:frozen_blocks]
@@ -501,24 +503,11 @@ def compare_transfer(
     per k (:func:`choose_learning_rates`).
     """
     runs = [(k, mode, seed) for k in ks for mode in MODES for seed in seeds]
-    with one_thread():
+    with one_torch_thread():
         return [
             transfer(mode, task, k, seed, learning_rates.get(k, learning_rates)[mode])
             for k, mode, seed in tqdm(runs, desc="transfer runs", disable=not progress)
         ]
-
-
-@contextlib.contextmanager
-def one_thread():
-    """Run the block on one thread: small batches train many times faster than on
-    two threads that wait for each other (and for any other program on the cores).
-    """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 @dataclass(frozen=True)

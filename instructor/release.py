@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+from nbgrader.utils import is_solution
 
 from instructor import ROOT, run_nbgrader
 
@@ -28,9 +29,8 @@ def solutions(source: nbformat.NotebookNode) -> dict[str, str]:
     """
     answers = {}
     for cell in source.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            answers[meta["grade_id"]] = SOLUTION_REGION.sub(
+        if is_solution(cell):
+            answers[cell.metadata.nbgrader.grade_id] = SOLUTION_REGION.sub(
                 lambda m: m.group(1), cell.source
             )
     return answers

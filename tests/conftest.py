@@ -5,10 +5,11 @@ matplotlib.use rather than by setting MPLBACKEND in os.environ: notebook kernels
 started by nbval inherit the environment, and must keep their inline backend.
 
 ``browser`` is Debian's Chromium driven by Playwright (test_browser.py,
-test_manual_grading.py). ``start_lab`` starts the venv's JupyterLab the way `make lab` does, isolated from the
-user's own Jupyter set-up; test_lab.py and test_browser.py use it. The browser test's
-report is printed at the end of the run (``pytest_terminal_summary``), also under
-xdist, where a worker's own prints are not shown.
+test_manual_grading.py). ``start_lab`` starts the venv's JupyterLab the way
+`make lab` does, isolated from the user's own Jupyter set-up; test_lab.py and
+test_browser.py use it. The browser test's report is printed at the end of the run
+(``pytest_terminal_summary``), also under xdist, where a worker's own prints are not
+shown.
 """
 
 from __future__ import annotations
@@ -221,6 +222,14 @@ def pytest_terminal_summary(terminalreporter):
     if BROWSER_REPORT.is_file() and BROWSER_REPORT.stat().st_mtime >= _SESSION_START:
         terminalreporter.write_sep("-", "browser report (test-artifacts/)")
         terminalreporter.write(BROWSER_REPORT.read_text(encoding="utf-8"))
+
+
+def pytest_collection_modifyitems(items):
+    """nbval's cells (the lessons and assignments run as notebooks) are marked
+    ``notebooks``, so that `make check` can leave them out."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebooks)
 
 
 # Fixture notebooks are data for tests, not notebooks for nbval to run.

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # lessons re-run under other CPU settings
+
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = [
     "06-pretrained-classification",

@@ -328,7 +328,9 @@ def test_check_count_accepts_ints_and_rejects_whole_floats():
     check_count(np.int64(84), 84, "conv_params(3, 3, 3)")
     message = failure(check_count, 84.0, 84, "conv_params(3, 3, 3)")
     assert "expected an int, got float 84." in message and "use int(...)" in message
-    message = failure(check_count, 83, 84, "conv_params(3, 3, 3)", mistakes={"no bias": 83})
+    message = failure(
+        check_count, 83, 84, "conv_params(3, 3, 3)", mistakes={"no bias": 83}
+    )
     assert message.endswith("Likely mistake: no bias.")
 
 

@@ -1,13 +1,20 @@
 """Unit tests for helpers.environment: the report that 00-start-here shows."""
 
+import ast
 import importlib.metadata
 import platform
+import tomllib
 
+import nbformat
 import pytest
 import torch
+from IPython.core.inputtransformer2 import TransformerManager
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from helpers import environment
 from helpers.environment import PACKAGES, report
+from instructor import ROOT
 
 
 def test_report_lists_python_every_package_and_the_device():
@@ -26,19 +33,40 @@ def test_report_gives_installed_versions():
     assert found["torch"].split("+")[0] == torch.__version__.split("+")[0]
 
 
+def notebook_imports() -> set[str]:
+    """The top-level modules the lessons and assignments import."""
+    transform = TransformerManager().transform_cell
+    modules = set()
+    for path in [*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("source/*/*.ipynb")]:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            for node in ast.walk(ast.parse(transform(cell.source))):
+                if isinstance(node, ast.Import):
+                    modules |= {alias.name.split(".")[0] for alias in node.names}
+                elif (
+                    isinstance(node, ast.ImportFrom) and node.module and not node.level
+                ):
+                    modules.add(node.module.split(".")[0])
+    return modules
+
+
 def test_course_packages_are_listed():
-    """Does PACKAGES cover what the lessons import, widgets and grading included?"""
-    for package in (
-        "torch",
-        "torchvision",
-        "numpy",
-        "matplotlib",
-        "scikit-image",
-        "ipywidgets",
-        "jupyterlab_widgets",
-        "nbgrader",
-    ):
-        assert package in PACKAGES
+    """Does PACKAGES cover every course dependency (pyproject.toml) that a notebook
+    imports, and nbgrader (Validate) and jupyterlab_widgets (widgets in JupyterLab),
+    which no notebook imports but lesson 00 checks?"""
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        dependencies = tomllib.load(f)["project"]["dependencies"]
+    course = {canonicalize_name(Requirement(r).name) for r in dependencies}
+    distributions = importlib.metadata.packages_distributions()
+    imported = {
+        canonicalize_name(distribution)
+        for module in notebook_imports()
+        for distribution in distributions.get(module, [])
+    }
+    listed = {canonicalize_name(package) for package in PACKAGES}
+    assert imported & course, "no course dependency found among the imports"
+    assert (imported & course) | {"nbgrader", "jupyterlab-widgets"} <= listed
 
 
 def test_report_says_how_to_install_a_missing_package(monkeypatch):

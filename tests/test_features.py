@@ -184,11 +184,12 @@ def test_show_filters_rejects_bad_input(weight, ncols, message):
 # EfficientNet-Lite0 (timm): "same"-padding convolutions that torch.fx cannot trace
 
 
+@pytest.mark.slow
 def test_feature_maps_read_efficientnet_lite0_like_hooks():
     """Do timm's untraceable layers stay whole, giving the maps that hooks see?"""
-    from helpers import models
+    from helpers import pretrained
 
-    model = models.load_efficientnet_lite0().model
+    model = pretrained.load_efficientnet_lite0().model
     X = torch.rand(1, 3, 64, 64, generator=torch.Generator().manual_seed(2)) * 2 - 1
     names = ["conv_stem", "bn1", "blocks.1", "blocks.3", "blocks.6"]
     maps = feature_maps(model, X, names)
@@ -221,9 +222,9 @@ def test_feature_maps_read_efficientnet_lite0_like_hooks():
 
 def test_conv_layers_of_efficientnet_lite0():
     """Are Lite0's 49 convolutions listed, the stem first and conv_head last?"""
-    from helpers import models
+    from helpers import pretrained
 
-    model = models.load_efficientnet_lite0(pretrained=False).model
+    model = pretrained.load_efficientnet_lite0(pretrained=False).model
     layers = conv_layers(model, torch.zeros(1, 3, 64, 64))
     assert len(layers) == 49
     assert layers[0].name == "conv_stem" and layers[0].shape == (1, 32, 32, 32)

@@ -2,7 +2,7 @@
 a run killed midway, re-grades?
 
 Assignment 01 is graded once with the whole corpus of ``bad_submissions.py`` next to
-a correct and an untouched submission, by ``instructor.grade`` (parallel workers,
+a correct and an untouched submission, by ``instructor.grading.run`` (parallel workers,
 sandboxed kernels), with a short per-cell limit so the hanging cases end quickly.
 """
 
@@ -19,9 +19,14 @@ from pathlib import Path
 import nbformat
 import pytest
 from bad_submissions import ALL, UNIT_01, Context
+from traitlets.config import Config
 
-from instructor import ROOT, trial
-from instructor.grade import grade, gradebook_scores
+from instructor import ROOT
+from instructor.grading import trial
+from instructor.grading.run import grade, gradebook_scores
+from instructor.grading.worker import SandboxedExecute
+
+pytestmark = pytest.mark.grading  # make grade's grader on a corpus
 
 ASSIGNMENT = "01-convolution-by-hand"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
@@ -166,7 +171,7 @@ def test_killed_run_resumes_exactly_the_rest_and_regrades_are_idempotent(tmp_pat
         [
             sys.executable,
             "-m",
-            "instructor.grade",
+            "instructor.grading.run",
             ASSIGNMENT,
             "--course",
             str(course),
@@ -223,3 +228,25 @@ def test_a_notebook_out_of_time_is_flagged_not_taken_for_tampering(tmp_path):
     assert any("used up its 2 s" in flag for flag in flags), flags
     assert not any("set to zero" in flag for flag in flags), flags
     assert run.records["slow"]["status"] == "graded"
+
+
+def test_the_sandboxed_executes_settings_are_configurable_traits():
+    """Do kernel_name, shutdown_kernel and interrupt_on_timeout keep the sandbox's
+    defaults, and does configuring them (nbgrader_config.py, the command line) take
+    effect instead of being shadowed by class attributes?"""
+    sandboxed = SandboxedExecute()
+    assert (
+        sandboxed.kernel_name,
+        sandboxed.shutdown_kernel,
+        sandboxed.interrupt_on_timeout,
+    ) == ("sandboxed-python", "immediate", False)
+    config = Config()
+    config.SandboxedExecute.kernel_name = "another-kernel"
+    config.SandboxedExecute.interrupt_on_timeout = True
+    config.Execute.shutdown_kernel = "graceful"  # as nbgrader_config.py would say
+    configured = SandboxedExecute(config=config)
+    assert (
+        configured.kernel_name,
+        configured.shutdown_kernel,
+        configured.interrupt_on_timeout,
+    ) == ("another-kernel", "graceful", True)

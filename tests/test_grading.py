@@ -1,7 +1,7 @@
 """Do the grading round trips give every submission the score it deserves?
 
-For each assignment in source/, a throwaway course (``instructor.trial``) is graded
-once by ``instructor.grade``, the command behind ``make grade``: the source
+For each assignment in source/, a throwaway course (``instructor.grading.trial``) is
+graded once by ``instructor.grading.run``, the command behind ``make grade``: the source
 solutions, the untouched release, the correct answers in other styles of
 ``correct_submissions.py``, the typical mistakes of ``wrong_submissions.py`` and the
 generic bad submissions of ``bad_submissions.py``. For assignment 01 the
@@ -21,9 +21,12 @@ from correct_submissions import CORRECT_SUBMISSIONS
 from nbgrader.api import Gradebook
 from wrong_submissions import WRONG_SUBMISSIONS
 
-from instructor import ROOT, run_nbgrader, trial
-from instructor.grade import Records, grade
+from instructor import ROOT, run_nbgrader
+from instructor.grading import trial
+from instructor.grading.run import Records, grade
 from instructor.release import assignments, secret_lines, solutions
+
+pytestmark = pytest.mark.grading  # make grade's grader on every assignment
 
 # (assignment, wrong submission) pairs; the graded fixture grades each assignment once.
 WRONG_CASES = [

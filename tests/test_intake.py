@@ -9,7 +9,7 @@ import zipfile
 import nbformat
 import pytest
 
-from instructor import intake
+from instructor.grading import intake
 
 A = "01-convolution-by-hand"
 

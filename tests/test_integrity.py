@@ -3,7 +3,7 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from instructor import integrity, results
+from instructor.grading import integrity, report
 
 SETUP = (
     "import numpy as np\nimport torch.nn.functional as F\nfrom helpers import images\n"
@@ -39,7 +39,8 @@ def graded(answer, *frames):
 ANSWER = """
 F = np.array([[1., 3], [4, 2]])  # the lesson's map, to try the function
 def max_pool2d(feature_map, size, stride=None):
-    return F.max_pool2d(torch.tensor(feature_map)[None, None], size, stride)[0, 0].numpy()
+    pooled = F.max_pool2d(torch.tensor(feature_map)[None, None], size, stride)
+    return pooled[0, 0].numpy()
 """
 STUDENT_FRAME = (
     "Cell In[4], line 4, in max_pool2d\n----> 4 return \x1b[43mF\x1b[0m.max_pool2d("
@@ -97,12 +98,12 @@ def test_the_report_lists_rebound_names_apart_from_mistakes(tmp_path):
         "mistakes": integrity.mistakes(nb),
         "rebound": integrity.rebound_names(nb),
     }
-    results._report(tmp_path / "report.md", "05", {"ada": record})
-    report = (tmp_path / "report.md").read_text()
-    section = report.split("## Tests that failed after the submission rebound")[1]
+    report._report(tmp_path / "report.md", "05", {"ada": record})
+    report_text = (tmp_path / "report.md").read_text()
+    section = report_text.split("## Tests that failed after the submission rebound")[1]
     assert "- **ada**, test_max_pool2d: `F` is no longer torch.nn.functional" in section
     assert "(not necessarily a wrong answer)" in section
-    assert "None named." in report.split("## Most common mistakes")[1]
+    assert "None named." in report_text.split("## Most common mistakes")[1]
 
 
 def test_a_graded_notebook_round_trips_with_the_note():
@@ -124,15 +125,15 @@ def test_the_report_and_table_separate_zeroed_from_worth_a_look(tmp_path):
         },
         "cy": {"status": "graded", "flags": [], "mistakes": []},
     }
-    results._report(tmp_path / "report.md", "01", records)
-    report = (tmp_path / "report.md").read_text()
-    zeroed, rest = report.split("## Scores set to zero: a person must grade these")[
-        1
-    ].split("## Worth a look (scores kept)")
+    report._report(tmp_path / "report.md", "01", records)
+    report_text = (tmp_path / "report.md").read_text()
+    zeroed, rest = report_text.split(
+        "## Scores set to zero: a person must grade these"
+    )[1].split("## Worth a look (scores kept)")
     assert "**bob**" in zeroed and "**ada**" not in zeroed
     looks = rest.split("##")[0]
     assert "**ada**" in looks and "**bob**" not in looks and "**cy**" not in looks
-    assert [results._review(records[s]) for s in ("ada", "bob", "cy")] == [
+    assert [report._review(records[s]) for s in ("ada", "bob", "cy")] == [
         "worth a look",
         "grade by hand (scores set to zero)",
         "",

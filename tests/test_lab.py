@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a JupyterLab server
+
 ROOT = Path(__file__).resolve().parents[1]
 LABEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
 

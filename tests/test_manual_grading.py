@@ -2,9 +2,10 @@
 pending grade reads as pending, and `make grade` refreshes feedback and tables after
 a manual grade without running the notebook again?
 
-One small trial course of assignment 01 (``instructor.trial``): the source solutions
-(their written answer waits for a person) and the untouched release (an empty
-written answer, which nbgrader scores 0 itself), graded once by ``instructor.grade``.
+One small trial course of assignment 01 (``instructor.grading.trial``): the source
+solutions (their written answer waits for a person) and the untouched release (an
+empty written answer, which nbgrader scores 0 itself), graded once by
+``instructor.grading.run``.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import GetGrades
 from test_grading import feedback_lines, hidden_test_lines
 
-from instructor import ROOT, results, run_nbgrader, trial
-from instructor.feedback import typeset
-from instructor.grade import Run, course_config, grade
+from instructor import ROOT, run_nbgrader
+from instructor.grading import report, trial
+from instructor.grading.preprocessors import typeset
+from instructor.grading.run import Run, course_config, grade
+
+pytestmark = pytest.mark.grading  # a graded course, graded again
 
 ASSIGNMENT = "01-convolution-by-hand"
 WRITTEN = "flip_written_answer"  # 01's written answer, 2 points
@@ -117,10 +121,10 @@ def test_manual_grading_round_trip(graded, tmp_path):
     assert WRITTEN in before["solutions"]["review"]
     assert before["untouched"][WRITTEN] == "0"  # empty: nbgrader scored it
     assert before["untouched"]["total"] == before["untouched"]["total so far"] == "0"
-    report = (grading / "report.md").read_text()
-    assert "## Written answers to grade\n\n" in report
-    assert f"- **solutions**: {WRITTEN}" in report
-    assert "**untouched**" not in report.split("## Written answers to grade")[1]
+    report_text = (grading / "report.md").read_text()
+    assert "## Written answers to grade\n\n" in report_text
+    assert f"- **solutions**: {WRITTEN}" in report_text
+    assert "**untouched**" not in report_text.split("## Written answers to grade")[1]
     lines = feedback_lines(solutions)
     assert any(line.startswith("Not graded yet.") for line in lines), sorted(lines)
     assert not any(
@@ -168,6 +172,7 @@ def test_manual_grading_round_trip(graded, tmp_path):
     assert again.graded == [] and again.refreshed == []
 
 
+@pytest.mark.browser
 def test_feedback_page_renders_offline_with_formulas_and_wrapped_lines(graded, browser):
     """Does a feedback page, opened in Chromium with every request off the disk
     refused (a student offline), show its formulas typeset and no line running off
@@ -178,9 +183,11 @@ def test_feedback_page_renders_offline_with_formulas_and_wrapped_lines(graded, b
     try:
         page.route(
             "**/*",
-            lambda route: route.continue_()
-            if route.request.url.startswith("file:")
-            else route.abort(),
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith("file:")
+                else route.abort()
+            ),
         )
         page.goto(page_file.as_uri())
         formulas = page.locator("math")
@@ -212,7 +219,7 @@ def test_pending_is_not_zero_in_table_figure_and_report(tmp_path):
             "bob": {"t": (1, 3), WRITTEN: (0, 2)},
         },
     )
-    results.write(tmp_path, ASSIGNMENT, run)
+    report.write(tmp_path, ASSIGNMENT, run)
     with open(tmp_path / "grades.csv", newline="") as f:
         rows = {row["student"]: row for row in csv.DictReader(f)}
     assert (rows["ada"]["total"], rows["ada"]["total so far"]) == ("pending", "3")
@@ -224,8 +231,8 @@ def test_pending_is_not_zero_in_table_figure_and_report(tmp_path):
         "",
     )
     assert rows["cy"]["status"] == "not graded yet"
-    report = (tmp_path / "report.md").read_text()
-    assert f"- **ada**: {WRITTEN}" in report and "- **bob**" not in report
+    report_text = (tmp_path / "report.md").read_text()
+    assert f"- **ada**: {WRITTEN}" in report_text and "- **bob**" not in report_text
     assert (tmp_path / "scores.png").stat().st_size > 0
 
 

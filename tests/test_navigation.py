@@ -222,6 +222,7 @@ def test_check_mode_names_stale_files_and_fails(tmp_path, monkeypatch, capsys):
     assert navigation.main(["--check", str(lesson), str(readme)]) == 0
 
 
+@pytest.mark.slow
 def test_check_mode_runs_as_a_command():
     """Does `python -m instructor.navigation --check` run and pass on the README?"""
     result = subprocess.run(

@@ -428,3 +428,48 @@ def test_setup_cell_opens_with_the_colab_guard(path):
         f"{path.name}: the setup cell should open with instructor.navigation's "
         f"colab_guard(); it opens with:\n{source[:300]}"
     )
+
+
+# ---------------------------------------------------------------------- the layout
+
+
+def drawn_layout() -> list[str]:
+    """The folders the README's layout section draws, as paths ("helpers/widgets/")."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Layout\n", 1)[1].split("```\n")[1]
+    drawn, parent = [], ""
+    for line in section.splitlines():
+        name = line.split()[0] if line.split() else ""
+        if not name.endswith("/"):
+            continue
+        if line.startswith(" "):
+            drawn.append(parent + name)
+        else:
+            drawn.append(parent := name)
+    return drawn
+
+
+def tracked_folders(where: str = "") -> set[str]:
+    """The folders git tracks directly under ``where`` (the root by default)."""
+    listing = subprocess.run(
+        ["git", "ls-tree", "-d", "--name-only", f"HEAD:{where}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {f"{name}/" for name in listing.split()}
+
+
+def test_readme_draws_every_top_level_folder_and_nothing_else():
+    """Does the layout section list each folder of the repository's root, and every
+    subpackage of helpers/ and instructor/, with nothing that does not exist?"""
+    drawn = drawn_layout()
+    top = {path for path in drawn if path.count("/") == 1}
+    assert top == tracked_folders(), "README.md's layout and the repository differ"
+    subpackages = {
+        f"{package}/{init.parent.name}/"
+        for package in ("helpers", "instructor")
+        for init in (ROOT / package).glob("*/__init__.py")
+    }
+    assert {path for path in drawn if path.count("/") == 2} == subpackages

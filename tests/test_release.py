@@ -8,6 +8,8 @@ import pytest
 from instructor import ROOT
 from instructor.release import assignments, build_release, secret_lines
 
+pytestmark = pytest.mark.slow  # nbgrader generates every assignment
+
 MARKERS = ("begin solution", "end solution", "begin hidden tests", "end hidden tests")
 
 

@@ -1,6 +1,6 @@
 """Does the grading sandbox keep a student's kernel in its box?
 
-Each test runs a small command through ``python -m instructor.sandbox`` (the
+Each test runs a small command through ``python -m instructor.grading.sandbox`` (the
 launcher every graded kernel starts through) in a folder of its own.
 """
 
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from instructor import ROOT, sandbox
+from instructor import ROOT
+from instructor.grading import sandbox
 
 
 def boxed(folder: Path, code: str, *args: str, timeout: int = 60):
@@ -22,7 +23,7 @@ def boxed(folder: Path, code: str, *args: str, timeout: int = 60):
         [
             sys.executable,
             "-m",
-            "instructor.sandbox",
+            "instructor.grading.sandbox",
             *args,
             "--",
             sys.executable,
@@ -162,6 +163,6 @@ def test_refuses_to_keep_a_folder_that_holds_hidden_paths(tmp_path):
 def test_kernelspec_starts_ipykernel_through_the_sandbox(tmp_path):
     folder = sandbox.kernelspec(tmp_path, memory_mb=512, hide=[tmp_path / "x"])
     spec = (folder / "kernels" / "sandboxed-python" / "kernel.json").read_text()
-    assert '"instructor.sandbox"' in spec and '"ipykernel_launcher"' in spec
+    assert '"instructor.grading.sandbox"' in spec and '"ipykernel_launcher"' in spec
     assert '"512"' in spec and str(tmp_path / "x") in spec
     assert '"PYTHONPATH"' in spec

@@ -115,7 +115,7 @@ def test_setup_returns_nothing():
     assert helpers.setup(0) is None
 
 
-@pytest.mark.parametrize("seed", [-1, 1.5, "0", None, True, np.int64(3), [0]])
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", None, True, np.bool_(True), [0]])
 def test_rejects_a_bad_seed(seed):
     """Does setup() reject a seed that is not a non-negative int, suggesting 0?"""
     with pytest.raises(
@@ -134,3 +134,12 @@ def test_bad_seed_changes_nothing():
         helpers.setup(-3)
     assert random.random() == expected
     assert not torch.are_deterministic_algorithms_enabled()
+
+
+def test_a_numpy_integer_seed_is_the_same_seed():
+    """Does setup(np.int64(3)) seed as setup(3) does (helpers take NumPy integers
+    wherever they take ints)?"""
+    helpers.setup(3)
+    expected = (random.random(), np.random.rand(), torch.rand(1).item())
+    helpers.setup(np.int64(3))
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == expected

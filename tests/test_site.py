@@ -21,6 +21,8 @@ import pytest
 from instructor.navigation import UNITS
 from instructor.site import _Rewriter, build_site, lessons
 
+pytestmark = pytest.mark.slow  # Jupyter Book builds the site
+
 ROOT = Path(__file__).resolve().parents[1]
 REPO = "cnn-building-blocks/cnn-building-blocks"
 LESSONS = lessons()

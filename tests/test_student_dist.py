@@ -18,7 +18,7 @@ from instructor import ROOT
 from instructor.release import assignments
 from instructor.student_dist import LeakError, build, check, version
 
-STUDENT_MAKE_TARGETS = {"install", "lab", "test", "clean"}
+STUDENT_MAKE_TARGETS = {"install", "lab", "test", "weights", "clean"}
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,8 @@ def test_pyproject_installs_what_the_course_needs_and_no_course_extra(tree):
         student = tomllib.load(f)
     with open(ROOT / "pyproject.toml", "rb") as f:
         course = tomllib.load(f)
-    assert student["tool"]["setuptools"]["packages"] == ["helpers"]
+    found = student["tool"]["setuptools"]["packages"]["find"]
+    assert found == {"include": ["helpers", "helpers.*"]}
     assert student["project"]["dependencies"] == course["project"]["dependencies"]
     assert student["project"]["version"] == course["project"]["version"]
     assert list(student["project"]["optional-dependencies"]) == ["check"]
@@ -113,6 +114,7 @@ def student_make(tree, *args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # installs and runs the tree's tests
 def test_the_student_trees_own_install_and_test_pass(tree):
     """Do the tree's own `make install` and `make test` pass?
 
@@ -158,6 +160,7 @@ def test_the_student_trees_own_install_and_test_pass(tree):
     assert passed >= 2 + len(assignments()) + 1  # its tests, the assignments, lesson 00
 
 
+@pytest.mark.slow  # installs and runs the tree's tests
 def test_the_student_trees_assignment_check_fails_on_a_broken_setup(tree, tmp_path):
     """The control: in a copy of the tree whose first assignment's setup cell
     imports a missing module, the tree's check of that assignment fails and names

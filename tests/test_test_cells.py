@@ -25,19 +25,14 @@ from pathlib import Path
 import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
+from nbgrader.utils import is_solution
 
 from instructor import ROOT
+from instructor.grading.integrity import is_graded_test
+
+pytestmark = pytest.mark.slow  # every test cell runs in a kernel
 
 SOURCES = sorted((ROOT / "source").glob("*/*.ipynb"))
-
-
-def _nbgrader(cell) -> dict:
-    return cell.metadata.get("nbgrader", {})
-
-
-def is_test_cell(cell) -> bool:
-    meta = _nbgrader(cell)
-    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
 
 
 def top_level_bindings(source: str) -> set[str]:
@@ -75,11 +70,11 @@ def top_level_bindings(source: str) -> set[str]:
 def test_test_cells_bind_only_private_names(path):
     """Does every name a test cell binds at top level start with an underscore?"""
     public = {
-        _nbgrader(cell)["grade_id"]: sorted(
+        cell.metadata.nbgrader.grade_id: sorted(
             name for name in top_level_bindings(cell.source) if not name.startswith("_")
         )
         for cell in nbformat.read(path, as_version=4).cells
-        if is_test_cell(cell)
+        if is_graded_test(cell)
     }
     assert not {cell: names for cell, names in public.items() if names}, (
         "test cells bind public names, which can overwrite a student's variables: "
@@ -113,16 +108,16 @@ def run_test_cells_among_rebound_names(path: Path) -> None:
     student = {"__name__": "__main__", "__builtins__": builtins}
     answers = set()
     for cell in cells:
-        if not is_test_cell(cell):
+        if not is_graded_test(cell):
             exec(
                 compile(
                     transform(cell.source),
-                    f"<{_nbgrader(cell).get('grade_id')}>",
+                    f"<{cell.metadata.nbgrader.grade_id}>",
                     "exec",
                 ),
                 student,
             )
-            if _nbgrader(cell).get("solution"):
+            if is_solution(cell):
                 answers |= top_level_bindings(cell.source)
     tests = {
         name: value if name in answers else Rebound(name)
@@ -131,8 +126,8 @@ def run_test_cells_among_rebound_names(path: Path) -> None:
     }
     tests |= {"__name__": "__main__", "__builtins__": builtins}
     for cell in cells:
-        if is_test_cell(cell):
-            grade_id = _nbgrader(cell)["grade_id"]
+        if is_graded_test(cell):
+            grade_id = cell.metadata.nbgrader.grade_id
             try:
                 exec(compile(transform(cell.source), f"<{grade_id}>", "exec"), tests)
             except Exception as error:

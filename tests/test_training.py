@@ -7,7 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from helpers import models, textures, training
+from helpers import pretrained, textures, training
+
+pytestmark = pytest.mark.slow  # networks trained and compared
 
 
 def blobs(n=60, seed=0):
@@ -20,7 +22,7 @@ def blobs(n=60, seed=0):
 
 @pytest.fixture(scope="module")
 def lite0():
-    return models.load_efficientnet_lite0()
+    return pretrained.load_efficientnet_lite0()
 
 
 @pytest.fixture(scope="module")

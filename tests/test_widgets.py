@@ -7,7 +7,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from helpers.widgets import WindowStep, render_png, sliding_window, sliding_window_step
+from helpers.widgets import WindowStep, sliding_window, sliding_window_step
+from helpers.widgets.render import render_png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -847,6 +848,7 @@ def test_channel_widget_has_two_dropdowns_a_picture_and_a_caption():
     assert plt.get_fignums() == []
 
 
+@pytest.mark.slow
 def test_channel_widget_caption_gives_each_channels_part():
     """Does the caption give red 100% for a kernel that reads red only?"""
     channel, _, _, caption = channel_widget_parts(
@@ -874,6 +876,7 @@ def test_moving_the_channel_redraws_and_coming_back_restores():
     assert bytes(picture.value) == first and caption.value == first_caption
 
 
+@pytest.mark.slow
 def test_a_redrawn_channel_looks_as_if_drawn_from_scratch():
     """Is the picture after a move the one a new widget draws for that setting?"""
     channel, _, picture, _ = channel_widget_parts(
@@ -1175,7 +1178,7 @@ from pathlib import Path  # noqa: E402
 
 import torchvision  # noqa: E402
 
-from helpers import features, models  # noqa: E402
+from helpers import features, pretrained  # noqa: E402
 from helpers.images import load_photo  # noqa: E402
 from helpers.widgets import PhotoTopK, photo_top_k, top_k_explorer  # noqa: E402
 
@@ -1196,11 +1199,11 @@ def untrained_classification():
     with torch.random.fork_rng():
         torch.manual_seed(0)
         net = torchvision.models.get_model("mobilenet_v3_small", weights=None).eval()
-    weights = models.weights_of("mobilenet_v3_small")
-    loaded = models.LoadedModel(
+    weights = pretrained.weights_of("mobilenet_v3_small")
+    loaded = pretrained.LoadedModel(
         "mobilenet_v3_small", net, weights, False, Path("unused.pth"), ""
     )
-    result = models.classify(loaded, TOP_K_PHOTOS)
+    result = pretrained.classify(loaded, TOP_K_PHOTOS)
     logits = 3 * torch.randn(3, 1000, generator=torch.Generator().manual_seed(6))
     return dataclasses.replace(
         result, logits=logits, probabilities=logits.softmax(dim=1)
@@ -1230,12 +1233,12 @@ def test_photo_top_k_is_the_softmax_sorted(untrained_classification):
     probabilities = np.exp(logits - logits.max())
     probabilities /= probabilities.sum()
     order = np.argsort(-probabilities, kind="stable")[:4]
-    categories = models.weights_of("mobilenet_v3_small").meta["categories"]
+    categories = pretrained.weights_of("mobilenet_v3_small").meta["categories"]
     assert state.labels == tuple(categories[i] for i in order)
     np.testing.assert_allclose(state.probabilities, probabilities[order], rtol=1e-5)
     assert (np.diff(state.probabilities) <= 0).all()
     assert state.photo == "rocket" and not state.pretrained
-    assert state.label == models.UNTRAINED_LABEL
+    assert state.label == pretrained.UNTRAINED_LABEL
 
 
 def test_photo_top_k_picture_is_the_input_with_the_normalisation_undone(
@@ -1243,7 +1246,7 @@ def test_photo_top_k_picture_is_the_input_with_the_normalisation_undone(
 ):
     """Is the picture the weights' transform of the photo, times std plus mean?"""
     state = photo_top_k(untrained_classification, "cat")
-    weights = models.weights_of("mobilenet_v3_small")
+    weights = pretrained.weights_of("mobilenet_v3_small")
     X = weights.transforms()(torch.from_numpy(TOP_K_PHOTOS["cat"]).permute(2, 0, 1))
     mean = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
     std = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
@@ -1269,8 +1272,8 @@ def test_photo_top_k_rejects_unknown_photos_and_bad_k(
 
 
 def test_photo_top_k_needs_a_classification():
-    """Does it ask for models.classify's result rather than raw logits?"""
-    with pytest.raises(ValueError, match=r"what helpers.models.classify returns"):
+    """Does it ask for pretrained.classify's result rather than raw logits?"""
+    with pytest.raises(ValueError, match=r"what helpers.pretrained.classify returns"):
         photo_top_k(torch.zeros(1, 1000), "cat")
 
 
@@ -1313,11 +1316,12 @@ def test_a_trained_network_lists_its_predictions(trained_classification):
     assert "UNTRAINED" not in caption.value
 
 
+@pytest.mark.slow
 def test_the_packaged_network_shows_real_predictions():
     """With the course's EfficientNet-Lite0, does the coffee's caption put espresso
     first, under the label of the installed weights, as lesson 06 shows it?"""
-    lite0 = models.load_efficientnet_lite0()
-    result = models.classify(lite0, {"coffee": load_photo("coffee")})
+    lite0 = pretrained.load_efficientnet_lite0()
+    result = pretrained.classify(lite0, {"coffee": load_photo("coffee")})
     chooser, _, caption = top_k_parts(top_k_explorer(result))
     assert chooser.value == "coffee"
     assert caption.value.startswith(
@@ -1496,14 +1500,17 @@ def test_feature_browser_rejects_bad_input_before_drawing():
 
 def test_feature_browser_browses_efficientnet_lite0_stages():
     """Does the lesson's widget offer Lite0's stem and 7 stages over the crop?"""
-    from helpers import models
+    from helpers import pretrained
 
-    loaded = models.load_efficientnet_lite0()
+    loaded = pretrained.load_efficientnet_lite0()
     photo = load_photo("cat", size=(224, 224))
     layers = ["bn1"] + [f"blocks.{i}" for i in range(7)]
     channel, layer, picture, caption = browser_parts(
         feature_browser(
-            loaded.model, photo, layers, preprocess=lambda X: (X - 0.5) / 0.5,
+            loaded.model,
+            photo,
+            layers,
+            preprocess=lambda X: (X - 0.5) / 0.5,
             label=loaded.label,
         )
     )

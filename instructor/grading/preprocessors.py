@@ -17,10 +17,11 @@ from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
+from nbgrader.utils import is_grade
 
 
-def _meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
+def _grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 class HideTestCode(NbGraderPreprocessor):
@@ -31,7 +32,7 @@ class HideTestCode(NbGraderPreprocessor):
     """
 
     def preprocess_cell(self, cell, resources, index):
-        if _meta(cell).get("grade") and cell.cell_type == "code":
+        if is_grade(cell) and cell.cell_type == "code":
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
@@ -70,7 +71,7 @@ class MarkPendingGrades(NbGraderPreprocessor):
         cells = []
         for cell in nb.cells:
             cells.append(cell)
-            if _meta(cell).get("grade_id") in waiting:
+            if _grade_id(cell) in waiting:
                 note = nbformat.v4.new_markdown_cell(PENDING_NOTE)
                 note.metadata["pending_grade"] = True
                 cells.append(note)

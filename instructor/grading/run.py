@@ -1,6 +1,6 @@
 """Grade a whole class with one command: parallel, sandboxed, resumable.
 
-    python -m instructor.grade ASSIGNMENT [--export FOLDER] [--course FOLDER]
+    python -m instructor.grading.run ASSIGNMENT [--export FOLDER] [--course FOLDER]
                                [--jobs N] [--force] [--cell-timeout S]
                                [--notebook-timeout S] [--memory-mb MB]
 
@@ -9,7 +9,7 @@
 Submissions are read from the course's ``submitted/<student>/ASSIGNMENT/`` (nbgrader's
 layout); ``--export`` first copies in a folder of ``<student>.ipynb`` / ``.zip``
 files as an LMS exports them. Each submission is autograded by nbgrader in a worker
-process, its kernel sandboxed (``instructor.sandbox``); the scores go into the
+process, its kernel sandboxed (``instructor.grading.sandbox``); the scores go into the
 course's ``gradebook.db`` with nbgrader's own preprocessors, one submission at a
 time. Then nbgrader's feedback (without hidden tests), and in
 ``grading/ASSIGNMENT/``: ``grades.csv``, ``scores.png`` (score distribution per
@@ -50,16 +50,9 @@ from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 from traitlets.config import Config, PyFileConfigLoader
 
-from instructor import (
-    ROOT,
-    intake,
-    integrity,
-    nbgrader_path,
-    results,
-    run_nbgrader,
-    sandbox,
-)
-from instructor.autograde import (
+from instructor import ROOT, nbgrader_path, run_nbgrader
+from instructor.grading import intake, integrity, report, sandbox
+from instructor.grading.worker import (
     Outcome,
     Task,
     Worker,
@@ -217,7 +210,7 @@ def grade(
     run.refreshed = _refresh_feedback(
         course, assignment, db_url, records, students, skip=run.graded
     )
-    results.write(course / GRADING / assignment, assignment, run)
+    report.write(course / GRADING / assignment, assignment, run)
     return run
 
 

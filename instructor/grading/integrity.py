@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
+from nbgrader.utils import is_grade, is_locked, is_solution
 
 from helpers import checks
 
@@ -90,9 +91,13 @@ def nbgrader_meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
-def is_test_cell(meta: dict) -> bool:
-    """A cell the student must not change: a locked cell or an autograded test."""
-    return bool(meta.get("locked") or (meta.get("grade") and not meta.get("solution")))
+def is_graded_test(cell) -> bool:
+    """An autograded test: a code cell nbgrader grades that is not an answer.
+
+    (A cell the student must not change, a test or given code, is nbgrader's
+    ``is_locked``.)
+    """
+    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
 
 
 def structure(submitted: nbformat.NotebookNode, release: nbformat.NotebookNode):
@@ -101,7 +106,7 @@ def structure(submitted: nbformat.NotebookNode, release: nbformat.NotebookNode):
     protected = {
         meta["grade_id"]: cell
         for cell in release.cells
-        if is_test_cell(meta := nbgrader_meta(cell)) and "grade_id" in meta
+        if is_locked(cell) and "grade_id" in (meta := nbgrader_meta(cell))
     }
     for grade_id, original in protected.items():
         copies = [
@@ -139,7 +144,7 @@ def code(submitted: nbformat.NotebookNode) -> list[str]:
     flags = []
     transformer = TransformerManager()
     for index, cell in enumerate(submitted.cells):
-        if cell.cell_type != "code" or is_test_cell(nbgrader_meta(cell)):
+        if cell.cell_type != "code" or is_locked(cell):
             continue
         where = nbgrader_meta(cell).get("grade_id") or f"cell {index + 1}"
         try:
@@ -204,7 +209,9 @@ def _findings(tree: ast.AST, written: str):
                     yield f"replaces {name}: changes a module the tests rely on"
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if node.name in COMPARISON_DUNDERS:
-                yield f"defines {node.name}: an object that may compare equal to anything"
+                yield (
+                    f"defines {node.name}: an object that may compare equal to anything"
+                )
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if INSTRUCTOR_PATHS.search(node.value):
                 yield f"names the path {node.value[:60]!r}: an instructor's file?"
@@ -229,11 +236,7 @@ def watch(notebook: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, Watch
     event = f"grader-{secrets.token_hex(8)}"
     a, b = (secrets.randbelow(10**6) + 10**6 for _ in range(2))
     found = Watch(event, str(a * b), secrets.token_hex(8))
-    tests = [
-        cell.source
-        for cell in notebook.cells
-        if cell.cell_type == "code" and _is_graded_test(nbgrader_meta(cell))
-    ]
+    tests = [cell.source for cell in notebook.cells if is_graded_test(cell)]
     install = (
         f"__grader = {{}}\nexec({MONITOR_SOURCE!r}, __grader)\n"
         f"__grader['install']({event!r}, {WATCHED_FUNCTIONS!r}, {tests!r})\n"
@@ -246,11 +249,10 @@ def watch(notebook: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, Watch
 
     cells = [_grader_cell(install)]
     for cell in notebook.cells:
-        meta = nbgrader_meta(cell)
-        if meta.get("grade_id") == "setup":
+        if nbgrader_meta(cell).get("grade_id") == "setup":
             cells += [notice("setup starts"), cell, notice("setup ends")]
             continue
-        if cell.cell_type == "code" and _is_graded_test(meta):
+        if is_graded_test(cell):
             cells.append(notice("check"))
         cells.append(cell)
     last = notice("report", a, b)
@@ -258,10 +260,6 @@ def watch(notebook: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, Watch
     watched = copy.copy(notebook)
     watched.cells = [*cells, last]
     return watched, found
-
-
-def _is_graded_test(meta: dict) -> bool:
-    return bool(meta.get("grade") and not meta.get("solution"))
 
 
 def _grader_cell(source: str) -> nbformat.NotebookNode:
@@ -307,15 +305,15 @@ def mistakes(graded: nbformat.NotebookNode) -> list[tuple[str, str]]:
     """(test cell, likely mistake) for every failed test whose check named one."""
     found = []
     for cell in graded.cells:
-        meta = nbgrader_meta(cell)
-        if not (meta.get("grade") and cell.cell_type == "code"):
+        if not (is_grade(cell) and cell.cell_type == "code"):
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") != "error":
                 continue
             match = LIKELY_MISTAKE.search(output.get("evalue", ""))
             if match:
-                found.append((meta["grade_id"], match.group(1).strip().rstrip(".")))
+                grade_id = nbgrader_meta(cell)["grade_id"]
+                found.append((grade_id, match.group(1).strip().rstrip(".")))
     return found
 
 
@@ -379,9 +377,8 @@ def explain_rebound_names(notebook: nbformat.NotebookNode) -> None:
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
-        meta = nbgrader_meta(cell)
-        if not is_test_cell(meta):
-            where = meta.get("grade_id") or f"cell {index + 1}"
+        if not is_locked(cell):
+            where = nbgrader_meta(cell).get("grade_id") or f"cell {index + 1}"
             for name, statement in _rebindings(cell.source, modules):
                 rebound[name] = (where, statement)
             continue
@@ -410,7 +407,7 @@ def rebound_names(graded: nbformat.NotebookNode) -> list[tuple[str, str]]:
     return [
         (nbgrader_meta(cell)["grade_id"], match.group(1))
         for cell in graded.cells
-        if cell.cell_type == "code" and nbgrader_meta(cell).get("grade")
+        if cell.cell_type == "code" and is_grade(cell)
         for output in cell.get("outputs", [])
         if output.get("output_type") == "error"
         and (match := REBOUND.search(output.get("evalue", "")))

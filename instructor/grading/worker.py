@@ -35,12 +35,12 @@ from nbgrader.preprocessors import (
     NbGraderPreprocessor,
     SaveAutoGrades,
 )
-from nbgrader.utils import capture_log, parse_utc
-from traitlets import Integer
+from nbgrader.utils import capture_log, is_grade, parse_utc
+from traitlets import Integer, default
 from traitlets.config import Config
 
-from instructor import integrity
-from instructor.feedback import (  # noqa: F401 (grade.py imports them from here)
+from instructor.grading import integrity
+from instructor.grading.preprocessors import (  # noqa: F401 (grade.py imports them from here)
     FEEDBACK_PREPROCESSORS,
     HideTestCode,
     pending,
@@ -70,13 +70,23 @@ class SandboxedExecute(Execute):
     check that the tests were compiled and run as written.
     """
 
-    kernel_name = "sandboxed-python"
-    shutdown_kernel = "immediate"  # the sandbox ends every process it started
-    interrupt_on_timeout = False  # a timed-out cell is skipped, not interrupted
     notebook_timeout = Integer(600, help="Seconds for a whole notebook").tag(
         config=True
     )
     max_skipped = Integer(8, help="Cells skipped before giving up").tag(config=True)
+
+    # New defaults for nbclient's and nbgrader's traits (which stay configurable).
+    @default("kernel_name")
+    def _sandboxed_kernel(self):
+        return "sandboxed-python"
+
+    @default("shutdown_kernel")
+    def _immediate_shutdown(self):
+        return "immediate"  # the sandbox ends every process it started
+
+    @default("interrupt_on_timeout")
+    def _no_interrupt(self):
+        return False  # a timed-out cell is skipped, not interrupted
 
     def preprocess(self, nb, resources=None, km=None):
         self.skipped: dict[int, NotebookNode] = {}
@@ -173,7 +183,7 @@ class StderrIsNotFailure(NbGraderPreprocessor):
     """
 
     def preprocess_cell(self, cell, resources, index):
-        if integrity.nbgrader_meta(cell).get("grade") and cell.cell_type == "code":
+        if is_grade(cell) and cell.cell_type == "code":
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "stream" and output.name == "stderr":
                     output.name = "stdout"
@@ -285,7 +295,7 @@ _worker: Worker | None = None
 def start_worker(settings: Worker) -> None:
     """Pool initializer: the worker's folder, gradebook snapshot and kernelspec."""
     global _worker
-    from instructor import sandbox
+    from instructor.grading import sandbox
 
     settings.root = settings.root / f"worker-{os.getpid()}"
     shutil.rmtree(settings.root, ignore_errors=True)

@@ -1,6 +1,6 @@
 """Start a student's kernel in a sandbox: what it may see, write, reach and use.
 
-    python -m instructor.sandbox [--memory-mb N] [--hide PATH ...] -- KERNEL COMMAND
+    python -m instructor.grading.sandbox [--memory-mb N] [--hide PATH ...] -- COMMAND
 
 The grader names this module in the kernelspec it gives nbgrader (see
 ``kernelspec``), so every submission's kernel starts through it. The kernel gets:
@@ -30,6 +30,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from instructor import ROOT
+
 UNSHARE = [
     "unshare",
     "--user",
@@ -43,57 +45,11 @@ UNSHARE = [
 ]
 MAX_FILE_BYTES = 256 * 2**20
 # The folder holding helpers/ (an editable install imports it from there).
-COURSE_PACKAGE = Path(__file__).resolve().parent.parent
+COURSE_PACKAGE = ROOT
 SCRATCH_MB = 512  # size of the kernel's fresh /tmp
 
-# Runs as root of the new namespaces, then drops every capability and runs the
-# kernel. Arguments: the folders that stay writable, "--", the paths to hide, "--",
-# the folders that stay readable (Python's environment, the course package) even
-# under the fresh /tmp, "--", the kernel command. Each folder to keep is bound under
-# /mnt first, then bound back at its place once /tmp is replaced.
-SETUP = r"""
-set -e
-mount --make-rprivate /
-mount -t tmpfs -o size=64m,mode=700 tmpfs /mnt
-n=0
-stage() {
-    n=$((n + 1)); mkdir /mnt/$n
-    if [ "$1" = ro ]; then mount --rbind "$2" /mnt/$n; else mount --bind "$2" /mnt/$n; fi
-    printf '%%s\n%%s\n' "$1" "$2" > /mnt/$n.where
-}
-while [ "$1" != "--" ]; do stage rw "$1"; shift; done
-shift
-while [ "$1" != "--" ]; do
-    if [ -d "$1" ]; then mount -t tmpfs -o size=1m,mode=000 tmpfs "$1"
-    elif [ -e "$1" ]; then mount --bind /dev/null "$1"; fi
-    shift
-done
-shift
-while [ "$1" != "--" ]; do stage ro "$1"; shift; done
-shift
-mount -o remount,bind,ro /
-mount -t tmpfs -o size=%(scratch)dm,mode=1777 tmpfs /tmp
-mount -t tmpfs -o size=64m,mode=1777 tmpfs /dev/shm
-for kind in ro rw; do
-    i=0
-    while [ $i -lt $n ]; do
-        i=$((i + 1))
-        [ "$(sed -n 1p /mnt/$i.where)" = $kind ] || continue
-        folder=$(sed -n 2p /mnt/$i.where)
-        mkdir -p "$folder"
-        if [ $kind = ro ]; then
-            mount --rbind /mnt/$i "$folder" && mount -o remount,bind,ro "$folder"
-        else
-            mount --bind /mnt/$i "$folder"
-        fi
-    done
-done
-umount -l /mnt
-mkdir -p /tmp/home /tmp/matplotlib /tmp/ipython
-export HOME=/tmp/home MPLCONFIGDIR=/tmp/matplotlib IPYTHONDIR=/tmp/ipython
-cd "$SANDBOX_CWD"
-exec setpriv --bounding-set=-all --inh-caps=-all --no-new-privs -- "$@"
-""" % {"scratch": SCRATCH_MB}
+# The set-up run as root of the new namespaces: sandbox-setup.sh, beside this file.
+SETUP = Path(__file__).with_name("sandbox-setup.sh")
 
 
 class SandboxUnavailable(RuntimeError):
@@ -108,7 +64,7 @@ def check_available() -> None:
             "(Debian/Ubuntu: apt-get install util-linux)"
         )
     result = subprocess.run(
-        [sys.executable, "-m", "instructor.sandbox", "--", "true"],
+        [sys.executable, "-m", "instructor.grading.sandbox", "--", "true"],
         capture_output=True,
         text=True,
         cwd=Path.cwd(),
@@ -123,8 +79,8 @@ def check_available() -> None:
 
 
 def launcher_environment() -> dict[str, str]:
-    """The environment in which ``python -m instructor.sandbox`` can be imported."""
-    root = str(Path(__file__).resolve().parent.parent)
+    """The environment in which ``python -m instructor.grading.sandbox`` imports."""
+    root = str(ROOT)
     path = os.environ.get("PYTHONPATH")
     return dict(os.environ, PYTHONPATH=f"{root}{os.pathsep}{path}" if path else root)
 
@@ -137,7 +93,13 @@ def kernelspec(folder: Path, *, memory_mb: int, hide: list[Path]) -> Path:
     """
     spec = folder / "kernels" / "sandboxed-python"
     spec.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "instructor.sandbox", "--memory-mb", str(memory_mb)]
+    argv = [
+        sys.executable,
+        "-m",
+        "instructor.grading.sandbox",
+        "--memory-mb",
+        str(memory_mb),
+    ]
     for path in hide:
         argv += ["--hide", str(path)]
     argv += [
@@ -206,9 +168,10 @@ def main(argv: list[str] | None = None) -> None:
                 "start the kernel in a folder of its own"
             )
     readable = [str(Path(sys.prefix).resolve()), str(COURSE_PACKAGE)]
-    script = ["sh", "-c", SETUP, "sandbox-setup", *keep, "--", *hidden, "--"]
+    script = ["sh", str(SETUP), *keep, "--", *hidden, "--"]
     script += [*readable, "--"]
     os.environ["SANDBOX_CWD"] = str(cwd)
+    os.environ["SANDBOX_SCRATCH_MB"] = str(SCRATCH_MB)
     os.execvp(UNSHARE[0], [*UNSHARE, "--", *script, *command])
 
 

@@ -4,7 +4,7 @@ A model is built by name with ``torchvision.models.get_model`` and its weight en
 (never the deprecated ``pretrained=True``). The weights come from the torch hub
 cache, ``$TORCH_HOME/hub/checkpoints`` (by default ``~/.cache/torch``), under the
 file name of their official address. ``make weights``, which runs
-``python -m helpers.models``, fills that cache on a connected machine, with a
+``python -m helpers.pretrained``, fills that cache on a connected machine, with a
 progress bar, so that a classroom can prepare machines that have no network.
 
 With no cached file and no network, :func:`load_model` says in one line which file
@@ -46,7 +46,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from torchvision.models import WeightsEnum
 from torchvision.transforms import InterpolationMode
 
-from helpers._validation import as_array
+from helpers._validation import as_array, is_whole
 
 __all__ = [
     "UNTRAINED_LABEL",
@@ -70,6 +70,8 @@ __all__ = [
     "timings_ms",
     "compare_architectures",
     "format_table",
+    "download_command",
+    "main",
 ]
 
 UNTRAINED_LABEL = "UNTRAINED (random weights): not a prediction"
@@ -204,7 +206,7 @@ def cache_path(weights: WeightsEnum) -> Path:
         raise ValueError(
             f"weights must be a torchvision weight enum member such as "
             f"ResNet50_Weights.IMAGENET1K_V1, got {weights!r}; "
-            f"use helpers.models.weights_of(name)."
+            f"use helpers.pretrained.weights_of(name)."
         )
     return Path(torch.hub.get_dir()) / "checkpoints" / _file_name(weights)
 
@@ -212,9 +214,9 @@ def cache_path(weights: WeightsEnum) -> Path:
 def download_command(name: str, weights: WeightsEnum) -> str:
     """The command that puts this weights file into the cache, in backticks.
 
-    "`make weights` or `python -m helpers.models resnet50`" for the course's models.
+    "`make weights` or `python -m helpers.pretrained resnet50`" for the course's models.
     """
-    command = f"`python -m helpers.models {name}"
+    command = f"`python -m helpers.pretrained {name}"
     if weights.name != "IMAGENET1K_V1":
         command += f" --weights {weights.name}"
     command += "`"
@@ -367,11 +369,7 @@ class Classification:
         """The ``k`` most probable (category, probability) pairs for ``photo``."""
         row = self._row(photo)
         num_classes = len(self.categories)
-        if (
-            isinstance(k, bool)
-            or not isinstance(k, (int, np.integer))
-            or not 1 <= k <= num_classes
-        ):
+        if not is_whole(k) or not 1 <= k <= num_classes:
             raise ValueError(f"k must be an int from 1 to {num_classes}, got {k!r}.")
         values, indices = self.probabilities[row].topk(int(k))
         return [
@@ -398,7 +396,7 @@ def classify(loaded: LoadedModel, photos: dict) -> Classification:
     """
     if not isinstance(loaded, LoadedModel):
         raise ValueError(
-            f"loaded must be what helpers.models.load_model returns, got "
+            f"loaded must be what helpers.pretrained.load_model returns, got "
             f"{type(loaded).__name__}."
         )
     if not isinstance(photos, dict) or not photos:
@@ -474,8 +472,9 @@ def timings_ms(
         ("warmup", warmup, 0),
         ("runs", runs, 1),
     ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        if not is_whole(value) or value < low:
             raise ValueError(f"{what} must be an int >= {low}, got {value!r}.")
+    size, warmup, runs = int(size), int(warmup), int(runs)
     X = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(0))
     timings = []
     with torch.inference_mode():
@@ -665,7 +664,7 @@ def _check_classifier(name) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Download weights into the torch hub cache; check that each file loads."""
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.models",
+        prog="python -m helpers.pretrained",
         description=(
             "Download ImageNet weights into the torch hub cache "
             f"({Path(torch.hub.get_dir()) / 'checkpoints'}; set TORCH_HOME to "

@@ -11,8 +11,9 @@ Two layouts come in:
 
 ``read`` then takes one student's folder and gives the files to grade: a byte-order
 mark dropped, invalid UTF-8 replaced, a renamed notebook ("Copy of ...",
-"... (1)") given its assignment name, a copied graded cell graded once. A file that is not a notebook at all (invalid
-JSON) is left out, so the notebook scores zero. Every repair is a flag.
+"... (1)") given its assignment name, a copied graded cell graded once. A file
+that is not a notebook at all (invalid JSON) is left out, so the notebook scores
+zero. Every repair is a flag.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 
-from instructor import integrity
+from instructor.grading import integrity
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$")
 IGNORED = {"timestamp.txt", ".ipynb_checkpoints", "__MACOSX", ".DS_Store"}
