@@ -119,10 +119,8 @@ def build(destination: Path) -> list[Path]:
     for name in tracked_files():
         if name.startswith(INCLUDE):
             write(name, source=ROOT / name)
-    for path in sorted(STUDENT.rglob("*")):
-        name = path.relative_to(STUDENT).as_posix()
-        if path.is_file() and path.suffix != ".in" and "__pycache__" not in name:
-            write(name, source=path)
+        elif name.startswith("student/") and not name.endswith(".in"):
+            write(name.removeprefix("student/"), source=ROOT / name)
     write("pyproject.toml", student_pyproject())
     write("environment.yml", conda_environment())
     write(SANITIZE, source=ROOT / SANITIZE)
