@@ -52,13 +52,13 @@ from traitlets.config import Config, PyFileConfigLoader
 
 from instructor import ROOT, nbgrader_path, run_nbgrader
 from instructor.grading import intake, integrity, report, sandbox
+from instructor.grading.preprocessors import pending
 from instructor.grading.worker import (
     Outcome,
     Task,
     Worker,
     execute,
     feedback,
-    pending,
     record,
     start_worker,
 )
@@ -189,6 +189,7 @@ def grade(
                 progress=progress,
                 store=lambda submission, outcome: _store(
                     course,
+                    config,
                     assignment,
                     db_url,
                     names,
@@ -208,7 +209,7 @@ def grade(
         },
     )
     run.refreshed = _refresh_feedback(
-        course, assignment, db_url, records, students, skip=run.graded
+        course, config, assignment, db_url, records, students, skip=run.graded
     )
     report.write(course / GRADING / assignment, assignment, run)
     return run
@@ -238,7 +239,7 @@ def feedback_source(db_url: str, assignment: str, student: str) -> str:
     return hashlib.sha256(json.dumps(sorted(state), default=str).encode()).hexdigest()
 
 
-def _refresh_feedback(course, assignment, db_url, records, students, skip):
+def _refresh_feedback(course, config, assignment, db_url, records, students, skip):
     """Rebuild the feedback of graded submissions whose gradebook entries changed
     since their feedback was built (a person graded them); returns those students."""
     refreshed = []
@@ -252,7 +253,7 @@ def _refresh_feedback(course, assignment, db_url, records, students, skip):
             continue
         if record.get("feedback_from") == source:
             continue
-        pages = feedback(course_config(course), course, db_url, assignment, student)
+        pages = feedback(config, course, db_url, assignment, student)
         _replace_folder(course / "feedback" / student / assignment, pages)
         records.put(student, {**record, "feedback_from": source})
         refreshed.append(student)
@@ -325,7 +326,7 @@ def _release_notebooks(
     }
 
 
-def _store(course, assignment, db_url, names, records, submission, outcome):
+def _store(course, config, assignment, db_url, names, records, submission, outcome):
     """Save one outcome: gradebook scores, autograded notebooks, then its record.
 
     When the grader's cells found that tests did not run as written, or that comparison
@@ -342,9 +343,7 @@ def _store(course, assignment, db_url, names, records, submission, outcome):
     )
     pages = outcome.feedback
     if outcome.tampering:  # the worker's pages show the scores before zeroing
-        pages = feedback(
-            course_config(course), course, db_url, assignment, task.student
-        )
+        pages = feedback(config, course, db_url, assignment, task.student)
     _replace_folder(course / "feedback" / submission.student / assignment, pages)
 
     graded = [nbformat.reads(text, as_version=4) for text in outcome.notebooks.values()]

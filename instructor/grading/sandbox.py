@@ -80,7 +80,7 @@ def check_available() -> None:
 
 def launcher_environment() -> dict[str, str]:
     """The environment in which ``python -m instructor.grading.sandbox`` imports."""
-    root = str(ROOT)
+    root = str(COURSE_PACKAGE)
     path = os.environ.get("PYTHONPATH")
     return dict(os.environ, PYTHONPATH=f"{root}{os.pathsep}{path}" if path else root)
 

@@ -40,11 +40,7 @@ from traitlets import Integer, default
 from traitlets.config import Config
 
 from instructor.grading import integrity
-from instructor.grading.preprocessors import (  # noqa: F401 (grade.py imports them from here)
-    FEEDBACK_PREPROCESSORS,
-    HideTestCode,
-    pending,
-)
+from instructor.grading.preprocessors import FEEDBACK_PREPROCESSORS
 
 STOPPED_KERNEL = "KernelStopped"
 TIMED_OUT = "CellTimedOut"
